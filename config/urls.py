@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from viewflow.contrib.auth import AuthViewset
+from viewflow.urls import Site
+from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
+
+from config.health import healthz
+from workflows.flows import ProposalFlow
+from workflows.urls import DeskApplication
+
+site = Site(
+    title=_("Joint Meeting Supervision"),
+    viewsets=[
+        DeskApplication(),
+        WorkflowAppViewset(
+            title=_("Workflows"),
+            flow_viewsets=[FlowViewset(ProposalFlow, icon="assignment")],
+        ),
+    ],
+)
+
+site.menu_template_name = "includes/site_menu.html"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("admin/", admin.site.urls),
+    path("", site.urls),
+]

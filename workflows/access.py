@@ -1,0 +1,43 @@
+"""The one way views, downloads and exports fetch workflow objects for a user.
+
+Objects outside the user's scope answer 404, so their existence is not revealed.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.shortcuts import get_object_or_404
+from guardian.shortcuts import get_objects_for_user
+
+from accounts.models import Role
+from workflows.models import Proposal, ProposalProcess
+
+OVERSIGHT_ROLES = (Role.SECRETARIAT, Role.LEADER, Role.ADMIN)
+
+
+def sees_everything(user):
+    return user.is_superuser or user.has_role(*OVERSIGHT_ROLES)
+
+
+def proposals_for_user(user):
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    if sees_everything(user):
+        return Proposal.objects.all()
+    return get_objects_for_user(
+        user, "workflows.view_proposal", Proposal, accept_global_perms=False
+    )
+
+
+def proposal_get_for_user(user, pk):
+    return get_object_or_404(proposals_for_user(user), pk=pk)
+
+
+def proposal_processes_for_user(user, queryset=None):
+    """Limit a queryset of processes to those whose proposal the user may see."""
+    if queryset is None:
+        queryset = ProposalProcess.objects.all()
+    if sees_everything(user):
+        return queryset
+    return queryset.filter(
+        artifact_content_type=ContentType.objects.get_for_model(Proposal),
+        artifact_object_id__in=proposals_for_user(user).values("pk"),
+    )

@@ -1,0 +1,53 @@
+"""The proposal reply process (建议提案办理), DESIGN.md section 4.2.
+
+This is the start of the process: registration and assignment happen in services, which start
+the flow; the lead department then signs for the proposal, with a reminder timer on the
+sign-for deadline. Later steps (co-handling opinions, contact, reply letter, evaluation) extend
+this flow.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from accounts.models import Role
+from workflows import services
+from workflows.models import ProposalProcess
+from workflows.views import SignForView
+
+
+class ProposalFlow(flow.Flow):
+    process_class = ProposalProcess
+    process_title = _("Proposal handling")
+    process_description = _("Register, assign, sign for and reply to a suggestion or proposal.")
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_process).Next(this.sign_for)
+
+    sign_for = (
+        flow.View(SignForView.as_view())
+        .Annotation(title=_("Sign for"))
+        .Permission("workflows.handle_proposal", obj=lambda process: process.proposal)
+        .OnTimeout(this.sign_for_reminder_at, this.remind_sign_for, interrupting=False)
+        .Next(this.end)
+    )
+    remind_sign_for = flow.Function(this.send_sign_for_reminder).Next(this.reminded)
+    reminded = flow.End()
+
+    end = flow.End()
+
+    def start_process(self, activation, proposal):
+        activation.process.artifact = proposal
+        return activation.process
+
+    def sign_for_reminder_at(self, activation):
+        return services.proposal_sign_for_reminder_at(activation.process.proposal)
+
+    def send_sign_for_reminder(self, activation):
+        services.proposal_sign_for_remind(proposal=activation.process.proposal)
+
+    def has_view_permission(self, user, obj=None):
+        """Everyone who works on proposals may open the flow; lists are scoped per object."""
+        if not user.is_authenticated:
+            return False
+        return user.is_superuser or bool(user.department_id) or user.has_role(*Role.values)
