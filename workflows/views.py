@@ -28,8 +28,8 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         flows = _flow_classes()
-        mine = Task.objects.inbox(flows, user).select_related("process").order_by("created")
-        queue = Task.objects.queue(flows, user).select_related("process").order_by("created")
+        mine = Task.objects.inbox(flows, user).select_related("process").prefetch_related("process__artifact").order_by("created")
+        queue = Task.objects.queue(flows, user).select_related("process").prefetch_related("process__artifact").order_by("created")
         return super().get_context_data(
             my_tasks=list(mine), queue_tasks=list(queue), **kwargs
         )

@@ -1,0 +1,16 @@
+.PHONY: run test setup lint bench
+
+# Set up this machine and run the product on embedded defaults (SQLite, filesystem broker).
+run:
+	bash scripts/setup.sh run
+	bash scripts/run.sh
+
+# Set up this machine and run the whole test suite (DATABASE_URL etc. select PostgreSQL/Redis).
+test:
+	bash scripts/setup.sh test
+	.venv/bin/python -m pytest
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/djlint templates --lint

@@ -1,0 +1,95 @@
+"""Shared fixtures: named people in named departments, a real Celery worker."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from accounts.models import Department, User, UserRole
+from config.celery import app as celery_app
+
+PASSWORD = "Test-pass-2026"
+
+
+def make_department(code, name, short_name, kind="bureau"):
+    return Department.objects.create(code=code, name=name, short_name=short_name, kind=kind)
+
+
+def make_user(username, name, department, *roles):
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, name=name, department=department,
+        email=f"{username}@example.cn",
+    )
+    for role in roles:
+        UserRole.objects.create(user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def kjj(db):
+    return make_department("nt-kjj", "南通市科学技术局", "科技局")
+
+
+@pytest.fixture
+def kx(db):
+    return make_department("nt-kx", "南通市科学技术协会", "科协", "mass_org")
+
+
+@pytest.fixture
+def jyj(db):
+    return make_department("nt-jyj", "南通市教育局", "教育局")
+
+
+@pytest.fixture
+def kjj_officer(kjj):
+    return make_user("kjj_officer", "张敏", kjj, "officer")
+
+
+@pytest.fixture
+def kjj_head(kjj):
+    return make_user("kjj_head", "李强", kjj, "head")
+
+
+@pytest.fixture
+def kx_officer(kx):
+    return make_user("kx_officer", "王芳", kx, "officer")
+
+
+@pytest.fixture
+def jyj_officer(jyj):
+    """The outsider: an officer of a department with no part in the proposal."""
+    return make_user("jyj_officer", "陈晨", jyj, "officer")
+
+
+@pytest.fixture
+def secretariat(kjj):
+    return make_user("secretariat", "周婷", kjj, "secretariat")
+
+
+@pytest.fixture
+def leader(db):
+    city = make_department("nt-szf", "南通市人民政府", "市政府", "other")
+    return make_user("leader", "赵建国", city, "leader")
+
+
+@pytest.fixture
+def proposal_277(kjj, kx):
+    """Proposal 277 registered and assigned to 科技局 with 科协 as co-handler (seed 003)."""
+    from workflows import services
+
+    proposal = services.proposal_register(
+        kind="suggestion",
+        session="2017年",
+        number="277",
+        title="关于在南通市组织社会大众聚力创新的建议",
+        content="建议在全市组织社会大众聚力创新。",
+        proposers=[{"name": "石剑波"}],
+    )
+    services.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
+    proposal.refresh_from_db()
+    return proposal
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker thread consuming the configured broker (Redis in CI)."""
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker

@@ -1,0 +1,119 @@
+"""Registering and assigning a proposal opens the lead department's sign-for task with a
+database-backed reminder timer; the lead department's officer signs for it."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+from viewflow.workflow.timers import fire_due_timers
+
+from workflows import services
+from workflows.flows import ProposalFlow
+from workflows.models import Proposal
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def sign_for_task(proposal):
+    return Task.objects.get(
+        process__artifact_object_id=proposal.pk, flow_task=ProposalFlow.sign_for
+    )
+
+
+def reminder_timer(proposal):
+    return Task.objects.get(
+        process__artifact_object_id=proposal.pk, flow_task_type="TIMER"
+    )
+
+
+@pytest.fixture
+def monday_morning():
+    # Monday 5 Feb 2024, before the Spring Festival holiday (10–17 Feb, make-up day Sun 18 Feb).
+    with time_machine.travel(datetime.datetime(2024, 2, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
+        yield
+
+
+@pytest.fixture
+def assigned(monday_morning, proposal_277):
+    return proposal_277
+
+
+def test_assignment_opens_sign_for_task_for_lead_department(assigned, kjj_officer, jyj_officer, kx_officer):
+    task = sign_for_task(assigned)
+    assert task.status == STATUS.NEW
+    assert task.owner_permission == "workflows.handle_proposal"
+    assert Task.objects.queue([ProposalFlow], kjj_officer).filter(pk=task.pk).exists()
+    assert not Task.objects.queue([ProposalFlow], jyj_officer).exists()
+    # the co-handler sees the proposal but does not sign for it
+    assert not Task.objects.queue([ProposalFlow], kx_officer).exists()
+
+
+def test_sign_for_deadline_counts_working_days_across_spring_festival(assigned):
+    # 5 working days after Mon 5 Feb: 6, 7, 8, 9 Feb, then the make-up Sunday 18 Feb.
+    assert assigned.sign_for_deadline == datetime.date(2024, 2, 18)
+    timer = reminder_timer(assigned)
+    assert timer.status == STATUS.SCHEDULED
+    assert timer.scheduled == datetime.datetime(2024, 2, 18, 9, 0, tzinfo=SHANGHAI)
+
+
+def test_reminder_fires_once_at_the_deadline_and_turns_the_light_yellow_then_red(assigned):
+    assert fire_due_timers() == 0
+    assert assigned.sign_for_light() == Proposal.Light.GREEN
+
+    with time_machine.travel(datetime.datetime(2024, 2, 18, 9, 1, tzinfo=SHANGHAI), tick=False):
+        assert fire_due_timers() == 1
+        assert fire_due_timers() == 0
+        assigned.refresh_from_db()
+        assert assigned.sign_for_reminded_at is not None
+        assert assigned.sign_for_light() == Proposal.Light.YELLOW
+    # the sign-for task stays open after the non-interrupting reminder
+    assert sign_for_task(assigned).status == STATUS.NEW
+
+    with time_machine.travel(datetime.datetime(2024, 2, 19, 8, 0, tzinfo=SHANGHAI), tick=False):
+        assert assigned.sign_for_light() == Proposal.Light.RED
+
+
+def test_officer_signs_for_from_the_inbox(assigned, client, kjj_officer):
+    task = sign_for_task(assigned)
+    client.force_login(kjj_officer)
+
+    home = client.get("/", follow=True)
+    assert home.status_code == 200
+    assert "关于在南通市组织社会大众聚力创新的建议" in home.content.decode()
+
+    assign_url = task.flow_task.reverse("assign", args=[task.process_id, task.pk])
+    assert client.post(assign_url).status_code == 302
+    execute_url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+    page = client.get(execute_url)
+    assert page.status_code == 200
+    assert "石剑波" in page.content.decode()
+    response = client.post(execute_url)
+    assert response.status_code == 302
+
+    assigned.refresh_from_db()
+    assert assigned.status == Proposal.Status.HANDLING
+    assert assigned.signed_for_by == kjj_officer
+    assert sign_for_task(assigned).status == STATUS.DONE
+    # the reminder timer is cancelled with the sign-for step and never fires
+    assert reminder_timer(assigned).status == STATUS.CANCELED
+    with time_machine.travel(datetime.datetime(2024, 3, 1, tzinfo=SHANGHAI), tick=False):
+        assert fire_due_timers() == 0
+        assert assigned.sign_for_light() == Proposal.Light.GREEN
+
+
+def test_outsider_cannot_claim_the_sign_for_task(assigned, client, jyj_officer):
+    task = sign_for_task(assigned)
+    client.force_login(jyj_officer)
+    assign_url = task.flow_task.reverse("assign", args=[task.process_id, task.pk])
+    response = client.post(assign_url)
+    assert response.status_code in (403, 404)
+    task.refresh_from_db()
+    assert task.owner_id is None
+
+
+def test_reminder_is_sent_once_even_if_called_twice(assigned):
+    assert services.proposal_sign_for_remind(proposal=assigned) == 1
+    assert services.proposal_sign_for_remind(proposal=assigned) == 0
