@@ -8,6 +8,7 @@ run:
 # Set up this machine and run the whole test suite (DATABASE_URL etc. select PostgreSQL/Redis).
 test:
 	bash scripts/setup.sh test
+	.venv/bin/ruff check .
 	.venv/bin/python -m pytest
 
 lint:

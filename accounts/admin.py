@@ -22,6 +22,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["department", "is_active"]
     search_fields = ["username", "name", "mobile", "email"]
     inlines = [UserRoleInline]
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
         (None, {"fields": ("name", "department", "mobile")}),
     )

@@ -26,9 +26,7 @@ class Department(models.Model):
         related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
-    group = models.OneToOneField(
-        Group, on_delete=models.PROTECT, editable=False, related_name="department"
-    )
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, editable=False, related_name="department")
 
     class Meta:
         verbose_name = _("department")
@@ -94,9 +92,7 @@ class User(AbstractUser):
         stale = department_groups.exclude(department=self.department_id)
         if stale.exists():
             self.groups.remove(*stale)
-        if self.department_id and not department_groups.filter(
-            department=self.department_id
-        ).exists():
+        if self.department_id and not department_groups.filter(department=self.department_id).exists():
             self.groups.add(self.department.group)
 
     @property
@@ -116,9 +112,7 @@ class UserRole(models.Model):
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="unique_user_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_user_role")]
 
     def __str__(self):
         return self.get_role_display()

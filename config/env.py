@@ -11,9 +11,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def _fail(name, value, expected):
-    raise ImproperlyConfigured(
-        f"Environment variable {name}={value!r} is invalid: expected {expected}."
-    )
+    raise ImproperlyConfigured(f"Environment variable {name}={value!r} is invalid: expected {expected}.")
 
 
 def get_str(name, default):

@@ -19,9 +19,7 @@ DEBUG = env.get_bool("DEBUG", True)
 SECRET_KEY = env.get_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "Environment variable SECRET_KEY is required when DEBUG is off."
-        )
+        raise ImproperlyConfigured("Environment variable SECRET_KEY is required when DEBUG is off.")
     SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
@@ -78,11 +76,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, PostgreSQL in production and CI.
-DATABASES = {
-    "default": env.get_database(
-        "DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.get_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: a database table by default so that every process (web, worker, beat) shares it.
@@ -146,9 +140,7 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
-    raise ImproperlyConfigured(
-        "Environment variables EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on."
-    )
+    raise ImproperlyConfigured("Environment variables EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
 
 # Celery: a broker that needs no server by default, Redis in production.
 CELERY_BROKER_URL = env.get_broker("CELERY_BROKER_URL", "filesystem://")
@@ -202,7 +194,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.get_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})},
+    "root": {
+        "handlers": ["console"],
+        "level": env.get_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
+    },
 }
 
 VIEWFLOW_SITE_TITLE = _("Joint Meeting Supervision")

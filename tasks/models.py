@@ -44,9 +44,7 @@ class DutyTable(models.Model):
     class Meta:
         verbose_name = _("duty table")
         verbose_name_plural = _("duty tables")
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "title"], name="unique_duty_table_title")
-        ]
+        constraints = [models.UniqueConstraint(fields=["meeting", "title"], name="unique_duty_table_title")]
 
     def __str__(self):
         return self.title
@@ -84,9 +82,7 @@ class Duty(models.Model):
         verbose_name = _("duty")
         verbose_name_plural = _("duties")
         ordering = ["table", "sequence"]
-        constraints = [
-            models.UniqueConstraint(fields=["table", "sequence"], name="unique_duty_sequence")
-        ]
+        constraints = [models.UniqueConstraint(fields=["table", "sequence"], name="unique_duty_sequence")]
 
     def __str__(self):
         return self.title
@@ -98,7 +94,10 @@ class Campaign(models.Model):
     title = models.CharField(_("title"), max_length=200, unique=True)
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
     organiser = models.ForeignKey(
-        Department, verbose_name=_("collecting department"), on_delete=models.PROTECT, related_name="campaigns_run"
+        Department,
+        verbose_name=_("collecting department"),
+        on_delete=models.PROTECT,
+        related_name="campaigns_run",
     )
     participants = models.ManyToManyField(
         Department, verbose_name=_("reporting departments"), blank=True, related_name="campaigns"
@@ -123,7 +122,9 @@ class CampaignActivity(models.Model):
     )
     sequence = models.PositiveIntegerField(_("no."))
     name = models.CharField(_("activity"), max_length=300)
-    hosts = models.ManyToManyField(Department, verbose_name=_("host departments"), related_name="hosted_activities")
+    hosts = models.ManyToManyField(
+        Department, verbose_name=_("host departments"), related_name="hosted_activities"
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     place = models.CharField(_("place"), max_length=200, blank=True)

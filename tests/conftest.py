@@ -15,7 +15,10 @@ def make_department(code, name, short_name, kind="bureau"):
 
 def make_user(username, name, department, *roles):
     user = User.objects.create_user(
-        username=username, password=PASSWORD, name=name, department=department,
+        username=username,
+        password=PASSWORD,
+        name=name,
+        department=department,
         email=f"{username}@example.cn",
     )
     for role in roles:

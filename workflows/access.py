@@ -4,8 +4,12 @@ Objects outside the user's scope answer 404, so their existence is not revealed.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
+from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
+from viewflow.workflow.models import Task
 
 from accounts.models import Role
 from workflows.models import Proposal, ProposalProcess
@@ -22,9 +26,7 @@ def proposals_for_user(user):
         return Proposal.objects.none()
     if sees_everything(user):
         return Proposal.objects.all()
-    return get_objects_for_user(
-        user, "workflows.view_proposal", Proposal, accept_global_perms=False
-    )
+    return get_objects_for_user(user, "workflows.view_proposal", Proposal, accept_global_perms=False)
 
 
 def proposal_get_for_user(user, pk):
@@ -41,3 +43,40 @@ def proposal_processes_for_user(user, queryset=None):
         artifact_content_type=ContentType.objects.get_for_model(Proposal),
         artifact_object_id__in=proposals_for_user(user).values("pk"),
     )
+
+
+def _object_perm_keys(queryset):
+    return set(
+        queryset.annotate(
+            key=Concat(
+                F("content_type__app_label"),
+                Value("."),
+                F("permission__codename"),
+                Value("_"),
+                F("object_pk"),
+            )
+        ).values_list("key", flat=True)
+    )
+
+
+def _prime_viewflow_perm_cache(user):
+    """Load the user's object permissions in two queries.
+
+    viewflow's queue builds this set itself with two queries per permission row; it reuses
+    ``user._viewflow_per_object_perm_cache`` when present.
+    """
+    if not hasattr(user, "_viewflow_per_object_perm_cache"):
+        user._viewflow_per_object_perm_cache = _object_perm_keys(
+            UserObjectPermission.objects.filter(user=user)
+        ) | _object_perm_keys(GroupObjectPermission.objects.filter(group__user=user))
+
+
+def tasks_inbox_for_user(user, flow_classes):
+    """Tasks assigned to the user."""
+    return Task.objects.inbox(flow_classes, user)
+
+
+def tasks_queue_for_user(user, flow_classes):
+    """Unclaimed tasks the user may claim: their department's work."""
+    _prime_viewflow_perm_cache(user)
+    return Task.objects.queue(flow_classes, user)

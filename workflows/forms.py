@@ -18,9 +18,7 @@ class ProposalRegisterForm(forms.Form):
         max_length=500,
         help_text=_("The lead proposer first; separate joint proposers with 、 or commas."),
     )
-    lead = forms.ModelChoiceField(
-        label=_("Lead handler"), queryset=Department.objects.filter(is_active=True)
-    )
+    lead = forms.ModelChoiceField(label=_("Lead handler"), queryset=Department.objects.filter(is_active=True))
     co_handlers = forms.ModelMultipleChoiceField(
         label=_("Co-handlers"),
         queryset=Department.objects.filter(is_active=True),

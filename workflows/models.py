@@ -63,9 +63,7 @@ class Proposal(models.Model):
         ordering = ["-registered_at"]
         permissions = [("handle_proposal", _("Handle the suggestion or proposal"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "session", "number"], name="unique_proposal_number"
-            )
+            models.UniqueConstraint(fields=["kind", "session", "number"], name="unique_proposal_number")
         ]
 
     def __str__(self):

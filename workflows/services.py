@@ -54,9 +54,7 @@ def proposal_assign(*, proposal, lead, co_handlers=()):
 
 def proposal_sign_for_reminder_at(proposal):
     """The sign-for reminder goes out at 09:00 on the deadline day (the last working day)."""
-    return timezone.make_aware(
-        datetime.datetime.combine(proposal.sign_for_deadline, SIGN_FOR_REMINDER_TIME)
-    )
+    return timezone.make_aware(datetime.datetime.combine(proposal.sign_for_deadline, SIGN_FOR_REMINDER_TIME))
 
 
 @transaction.atomic

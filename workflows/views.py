@@ -1,17 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
-from viewflow.workflow.flow.views import mixins as flow_mixins
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import Role
 from workflows import access, services
 from workflows.forms import ProposalRegisterForm, SignForForm
+from workflows.models import Proposal
 
 
 def _flow_classes():
@@ -28,11 +29,22 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         flows = _flow_classes()
-        mine = Task.objects.inbox(flows, user).select_related("process").prefetch_related("process__artifact").order_by("created")
-        queue = Task.objects.queue(flows, user).select_related("process").prefetch_related("process__artifact").order_by("created")
         return super().get_context_data(
-            my_tasks=list(mine), queue_tasks=list(queue), **kwargs
+            my_tasks=_with_proposals(access.tasks_inbox_for_user(user, flows)),
+            queue_tasks=_with_proposals(access.tasks_queue_for_user(user, flows)),
+            **kwargs,
         )
+
+
+def _with_proposals(tasks):
+    """Task rows with their proposal and its lead department, in a fixed number of queries."""
+    return list(
+        tasks.select_related("process")
+        .prefetch_related(
+            GenericPrefetch("process__artifact", [Proposal.objects.select_related("lead_department")])
+        )
+        .order_by("created")
+    )
 
 
 class ProposalListView(LoginRequiredMixin, generic.ListView):
@@ -92,17 +104,12 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
             is_public=data["is_public"],
             proposers=[{"name": name} for name in data["proposer_names"]],
         )
-        services.proposal_assign(
-            proposal=proposal, lead=data["lead"], co_handlers=list(data["co_handlers"])
-        )
+        services.proposal_assign(proposal=proposal, lead=data["lead"], co_handlers=list(data["co_handlers"]))
         messages.success(self.request, _("Registered and assigned to %s.") % data["lead"])
         return redirect(proposal)
 
 
-class SignForView(
-    flow_mixins.TaskSuccessUrlMixin,
-    generic.FormView,
-):
+class SignForView(generic.FormView):
     """签收: the lead department's officer accepts the proposal."""
 
     form_class = SignForForm
@@ -113,9 +120,7 @@ class SignForView(
         return super().get_context_data(proposal=self.request.activation.process.proposal, **kwargs)
 
     def form_valid(self, form):
-        services.proposal_sign_for(
-            proposal=self.request.activation.process.proposal, user=self.request.user
-        )
+        services.proposal_sign_for(proposal=self.request.activation.process.proposal, user=self.request.user)
         self.request.activation.execute()
         messages.success(self.request, self.success_message, fail_silently=True)
-        return HttpResponseRedirect(self.get_success_url())
+        return HttpResponseRedirect(self.request.activation.process.proposal.get_absolute_url())

@@ -18,15 +18,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def sign_for_task(proposal):
-    return Task.objects.get(
-        process__artifact_object_id=proposal.pk, flow_task=ProposalFlow.sign_for
-    )
+    return Task.objects.get(process__artifact_object_id=proposal.pk, flow_task=ProposalFlow.sign_for)
 
 
 def reminder_timer(proposal):
-    return Task.objects.get(
-        process__artifact_object_id=proposal.pk, flow_task_type="TIMER"
-    )
+    return Task.objects.get(process__artifact_object_id=proposal.pk, flow_task_type="TIMER")
 
 
 @pytest.fixture

@@ -32,9 +32,7 @@ def test_timer_dispatch_queued_after_commit_runs_on_the_worker(celery_worker, pr
         # nothing is sent before the transaction commits
         assert Proposal.objects.get(pk=proposal_277.pk).sign_for_reminded_at is None
 
-    assert wait_for(
-        lambda: Proposal.objects.get(pk=proposal_277.pk).sign_for_reminded_at is not None
-    )
+    assert wait_for(lambda: Proposal.objects.get(pk=proposal_277.pk).sign_for_reminded_at is not None)
 
 
 def test_a_second_dispatcher_skips_while_one_holds_the_lock(proposal_277):

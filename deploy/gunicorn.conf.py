@@ -1,0 +1,8 @@
+# gunicorn -c deploy/gunicorn.conf.py config.wsgi
+bind = "127.0.0.1:8000"
+workers = 3
+threads = 2
+timeout = 60
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = "127.0.0.1"

@@ -1,0 +1,52 @@
+"""Journey: the 科技局 officer logs in, sees the Chinese interface and proposal 277 in the inbox,
+and signs for it."""
+
+import pytest
+
+from workflows.demo import demo_load
+from workflows.demo_data import DEMO_PASSWORD
+from workflows.models import Proposal
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_officer_sees_proposal_277_in_the_chinese_inbox_and_signs_for_it(live_server, page):
+    demo_load()
+    page.goto(f"{live_server.url}/")
+    assert "登录" in page.title()
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+
+    log_in(page, live_server, "kjj_officer")
+    page.wait_for_selector("#department-queue")
+    assert page.locator("h1").first.inner_text() == "我的待办"
+    queue = page.locator("#department-queue")
+    assert "关于在南通市组织社会大众聚力创新的建议" in queue.inner_text()
+    assert "签收" in queue.inner_text()
+
+    queue.get_by_role("link", name="办理").click()
+    # viewflow's task page: claim the task (认领), then sign for it
+    page.get_by_role("button", name="认领并继续").click()
+    page.wait_for_selector("#sign-for")
+    assert "石剑波" in page.content()
+    page.click("#sign-for")
+    page.wait_for_selector("text=办理中")
+
+    proposal = Proposal.objects.get(number="277")
+    assert proposal.status == Proposal.Status.HANDLING
+    assert proposal.signed_for_by.username == "kjj_officer"
+
+
+def test_english_can_be_selected(live_server, page):
+    demo_load()
+    log_in(page, live_server, "kjj_officer")
+    page.wait_for_selector("#department-queue")
+    page.select_option("#language-select", "en")
+    page.wait_for_selector("text=Waiting for my department")
+    assert page.locator("h1").first.inner_text() == "My tasks"

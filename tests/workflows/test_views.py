@@ -1,0 +1,98 @@
+import pytest
+from django.urls import reverse
+
+from workflows.models import Proposal
+
+REGISTRATION = {
+    "kind": "proposal",
+    "session": "市政协十三届一次会议",
+    "number": "105",
+    "title": "关于加快众创空间建设的提案",
+    "content": "建议加快众创空间建设，完善孵化服务。",
+    "proposer_names": "王一、李二",
+    "is_public": "on",
+}
+
+
+def test_secretariat_registers_and_assigns(client, secretariat, kjj, kx):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("desk:proposal_register"), {**REGISTRATION, "lead": kjj.pk, "co_handlers": [kx.pk]}
+    )
+    proposal = Proposal.objects.get(number="105")
+    assert response.status_code == 302
+    assert response["Location"] == proposal.get_absolute_url()
+    assert proposal.status == Proposal.Status.ASSIGNED
+    assert [(p.name, p.is_lead) for p in proposal.proposers.all()] == [("王一", True), ("李二", False)]
+
+
+def test_rejected_registration_keeps_what_was_typed_and_saves_nothing(client, secretariat, kjj):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("desk:proposal_register"), {**REGISTRATION, "lead": kjj.pk, "co_handlers": [kjj.pk]}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "主办单位不能同时作为协办单位" in page or "co-handler" in page
+    assert "关于加快众创空间建设的提案" in page
+    assert not Proposal.objects.exists()
+
+
+def test_officer_cannot_register(client, kjj_officer, kjj):
+    client.force_login(kjj_officer)
+    response = client.post(reverse("desk:proposal_register"), {**REGISTRATION, "lead": kjj.pk})
+    assert response.status_code == 403
+    assert not Proposal.objects.exists()
+
+
+def test_anonymous_user_is_sent_to_login(client, db):
+    response = client.get(reverse("desk:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("username", ["kjj_officer", "kx_officer", "secretariat", "leader"])
+def test_rightful_users_open_the_proposal(request, client, proposal_277, username):
+    client.force_login(request.getfixturevalue(username))
+    response = client.get(proposal_277.get_absolute_url())
+    assert response.status_code == 200
+    assert "石剑波" in response.content.decode()
+
+
+def test_outsider_gets_404_for_another_departments_proposal(client, proposal_277, jyj_officer):
+    client.force_login(jyj_officer)
+    assert client.get(proposal_277.get_absolute_url()).status_code == 404
+    listing = client.get(reverse("desk:proposal_list"))
+    assert listing.status_code == 200
+    assert "石剑波" not in listing.content.decode()
+
+
+def test_home_query_count_does_not_grow_with_the_queue(client, kjj, kx, kjj_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows import services
+
+    def add_proposal(number):
+        proposal = services.proposal_register(
+            kind="suggestion",
+            session="2017年",
+            number=str(number),
+            title=f"测试建议{number}",
+            content="内容",
+            proposers=[{"name": "某代表"}],
+        )
+        services.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
+
+    client.force_login(kjj_officer)
+    add_proposal(300)
+    client.get(reverse("desk:index"))  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("desk:index"))
+    for number in range(301, 306):
+        add_proposal(number)
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(reverse("desk:index"))
+    assert response.status_code == 200
+    assert response.content.decode().count("测试建议") == 6
+    assert len(six) == len(one)
