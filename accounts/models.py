@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,3 +117,84 @@ class UserRole(models.Model):
 
     def __str__(self):
         return self.get_role_display()
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        ).select_related("actor", "department")
+
+    def update(self, **kwargs):
+        raise TypeError("The audit trail is append-only")
+
+    def delete(self):
+        raise TypeError("The audit trail is append-only")
+
+
+class AuditEvent(models.Model):
+    """留痕: one append-only record of who did what, when, to which object, before and after."""
+
+    class Action(models.TextChoices):
+        REGISTER = "register", _("Registered")
+        ASSIGN = "assign", _("Assigned")
+        REASSIGN = "reassign", _("Reassigned")
+        SIGN_FOR = "sign_for", _("Signed for")
+        SUBMIT = "submit", _("Submitted")
+        APPROVE = "approve", _("Approved")
+        RETURN = "return", _("Returned")
+        REMIND = "remind", _("Reminder sent")
+        URGE = "urge", _("Urging notice (催办) issued")
+        SUPERVISE = "supervise", _("Supervision notice (督办) issued")
+        EXTEND = "extend", _("Deadline extended")
+        PERM_GRANT = "perm_grant", _("Permission granted")
+        PERM_REVOKE = "perm_revoke", _("Permission revoked")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logged out")
+        USER_CHANGE = "user_change", _("User changed")
+        DEPARTMENT_CHANGE = "department_change", _("Department changed")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    summary = models.CharField(_("what"), max_length=500)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only")
