@@ -49,6 +49,8 @@ class Department(models.Model):
 
 
 class Role(models.TextChoices):
+    """A user's roles; several are allowed."""
+
     OFFICER = "officer", _("Officer")
     HEAD = "head", _("Department head")
     LEADER = "leader", _("Leader")
@@ -69,6 +71,16 @@ class User(AbstractUser):
         related_name="members",
     )
     mobile = models.CharField(_("mobile number"), max_length=20, blank=True)
+    oversees = models.ManyToManyField(
+        Department,
+        verbose_name=_("departments overseen"),
+        blank=True,
+        related_name="overseers",
+        help_text=_("For leaders: the departments whose work they watch."),
+    )
+    oversees_all = models.BooleanField(
+        _("oversees all departments"), default=False, help_text=_("For leaders and conveners.")
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -198,3 +210,18 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only")
+
+
+class LoginFailure(models.Model):
+    """A failed login, counted for lock-out per user name and per client address."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self):
+        return f"{self.username} {self.ip_address} {self.at:%Y-%m-%d %H:%M}"

@@ -97,6 +97,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+LOGIN_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env.get_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Behind our own reverse proxy (deploy/nginx.conf) the client address is the last forwarded hop.
+USE_X_FORWARDED_FOR = env.get_bool("USE_X_FORWARDED_FOR", False)
+# Sessions end after this much inactivity; every request renews them.
+SESSION_COOKIE_AGE = 60 * env.get_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
-from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
+from viewflow.workflow.flow import WorkflowAppViewset
 
+from accounts.views import AccountViewset
 from config.health import healthz
+from workflows.access import proposal_processes_for_user
 from workflows.flows import ProposalFlow
 from workflows.urls import DeskApplication
+from workflows.viewsets import ScopedFlowViewset
 
 site = Site(
     title=_("Joint Meeting Supervision"),
@@ -15,7 +17,9 @@ site = Site(
         DeskApplication(),
         WorkflowAppViewset(
             title=_("Workflows"),
-            flow_viewsets=[FlowViewset(ProposalFlow, icon="assignment")],
+            flow_viewsets=[
+                ScopedFlowViewset(ProposalFlow, scope=proposal_processes_for_user, icon="assignment")
+            ],
         ),
     ],
 )
@@ -25,7 +29,7 @@ site.menu_template_name = "includes/site_menu.html"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("accounts/", AccountViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("", site.urls),
 ]

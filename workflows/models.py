@@ -72,6 +72,19 @@ class Proposal(models.Model):
     def get_absolute_url(self):
         return reverse("desk:proposal_detail", args=[self.pk])
 
+    def processes(self):
+        from django.contrib.contenttypes.models import ContentType
+
+        return ProposalProcess.objects.filter(
+            artifact_content_type=ContentType.objects.get_for_model(Proposal),
+            artifact_object_id=self.pk,
+        )
+
+    def tasks(self):
+        from viewflow.workflow.models import Task
+
+        return Task.objects.filter(process__in=self.processes())
+
     @property
     def proposer_title(self):
         """How letters address the proposer: 代表 for deputies, 委员 for CPPCC members."""

@@ -5,16 +5,21 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from viewflow.workflow.status import STATUS
 
-from accounts.services import department_perm_grant
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
+from accounts.services import department_perm_grant, department_perm_revoke
 from workflows.calendar import add_working_days
 from workflows.models import Proposal, Proposer
 
 SIGN_FOR_REMINDER_TIME = datetime.time(9, 0)
+LEAD_PERMS = ("workflows.view_proposal", "workflows.handle_proposal")
+CO_HANDLER_PERMS = ("workflows.view_proposal",)
 
 
 @transaction.atomic
-def proposal_register(*, kind, session, number, title, content, proposers, is_public=True):
+def proposal_register(*, kind, session, number, title, content, proposers, is_public=True, actor=None):
     """登记: record a suggestion or proposal with its proposers (the first one leads)."""
     proposal = Proposal.objects.create(
         kind=kind,
@@ -26,11 +31,34 @@ def proposal_register(*, kind, session, number, title, content, proposers, is_pu
     )
     for index, proposer in enumerate(proposers):
         Proposer.objects.create(proposal=proposal, is_lead=index == 0, **proposer)
+    audit_record(
+        action=AuditEvent.Action.REGISTER,
+        summary=f"登记{proposal.get_kind_display()}第{number}号",
+        actor=actor,
+        obj=proposal,
+        after={"title": title, "proposers": [p["name"] for p in proposers]},
+    )
     return proposal
 
 
+def _grant_handlers(proposal, lead, co_handlers, actor):
+    for perm in LEAD_PERMS:
+        department_perm_grant(department=lead, perm=perm, obj=proposal, actor=actor)
+    for department in co_handlers:
+        for perm in CO_HANDLER_PERMS:
+            department_perm_grant(department=department, perm=perm, obj=proposal, actor=actor)
+
+
+def _revoke_handlers(proposal, lead, co_handlers, actor):
+    for perm in LEAD_PERMS:
+        department_perm_revoke(department=lead, perm=perm, obj=proposal, actor=actor)
+    for department in co_handlers:
+        for perm in CO_HANDLER_PERMS:
+            department_perm_revoke(department=department, perm=perm, obj=proposal, actor=actor)
+
+
 @transaction.atomic
-def proposal_assign(*, proposal, lead, co_handlers=()):
+def proposal_assign(*, proposal, lead, co_handlers=(), actor=None):
     """交办: give the proposal to its lead handler (and co-handlers) and open the sign-for step."""
     from workflows.flows import ProposalFlow
 
@@ -43,13 +71,48 @@ def proposal_assign(*, proposal, lead, co_handlers=()):
     )
     proposal.save()
     proposal.co_departments.set(co_handlers)
-
-    department_perm_grant(department=lead, perm="workflows.view_proposal", obj=proposal)
-    department_perm_grant(department=lead, perm="workflows.handle_proposal", obj=proposal)
-    for department in co_handlers:
-        department_perm_grant(department=department, perm="workflows.view_proposal", obj=proposal)
-
+    _grant_handlers(proposal, lead, co_handlers, actor)
+    audit_record(
+        action=AuditEvent.Action.ASSIGN,
+        summary=f"交办主办单位{lead}"
+        + (f"，协办单位{'、'.join(str(d) for d in co_handlers)}" if co_handlers else ""),
+        actor=actor,
+        obj=proposal,
+        department=lead,
+        after={
+            "lead": lead.code,
+            "co_handlers": [d.code for d in co_handlers],
+            "sign_for_deadline": proposal.sign_for_deadline.isoformat(),
+        },
+    )
     return ProposalFlow.start.run(proposal=proposal)
+
+
+@transaction.atomic
+def proposal_reassign(*, proposal, lead, co_handlers=(), actor):
+    """调整: only the secretariat moves a proposal; access moves with it at once.
+
+    The open sign-for task stays in place (its permission object is the proposal), so the new
+    lead department finds it in its queue; a claim by the old department's officer is undone.
+    """
+    old_lead, old_co = proposal.lead_department, list(proposal.co_departments.all())
+    _revoke_handlers(proposal, old_lead, old_co, actor)
+    proposal.lead_department = lead
+    proposal.save(update_fields=["lead_department"])
+    proposal.co_departments.set(co_handlers)
+    _grant_handlers(proposal, lead, co_handlers, actor)
+    for task in proposal.tasks().filter(status=STATUS.ASSIGNED):
+        with task.activation() as activation:
+            activation.unassign()
+    audit_record(
+        action=AuditEvent.Action.REASSIGN,
+        summary=f"主办单位由{old_lead}调整为{lead}",
+        actor=actor,
+        obj=proposal,
+        department=lead,
+        before={"lead": old_lead.code, "co_handlers": [d.code for d in old_co]},
+        after={"lead": lead.code, "co_handlers": [d.code for d in co_handlers]},
+    )
 
 
 def proposal_sign_for_reminder_at(proposal):
@@ -64,10 +127,28 @@ def proposal_sign_for(*, proposal, user):
     proposal.signed_for_at = timezone.now()
     proposal.signed_for_by = user
     proposal.save(update_fields=["status", "signed_for_at", "signed_for_by"])
+    audit_record(
+        action=AuditEvent.Action.SIGN_FOR,
+        summary=f"{proposal.lead_department}签收",
+        actor=user,
+        obj=proposal,
+        department=proposal.lead_department,
+        before={"status": Proposal.Status.ASSIGNED},
+        after={"status": Proposal.Status.HANDLING},
+    )
 
 
+@transaction.atomic
 def proposal_sign_for_remind(*, proposal):
     """Mark the sign-for reminder as sent; a second call changes nothing."""
-    return Proposal.objects.filter(
+    sent = Proposal.objects.filter(
         pk=proposal.pk, signed_for_at__isnull=True, sign_for_reminded_at__isnull=True
     ).update(sign_for_reminded_at=timezone.now())
+    if sent:
+        audit_record(
+            action=AuditEvent.Action.REMIND,
+            summary=f"签收期限（{proposal.sign_for_deadline:%Y年%-m月%-d日}）临近，提醒{proposal.lead_department}签收",
+            obj=proposal,
+            department=proposal.lead_department,
+        )
+    return sent

@@ -6,7 +6,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
-from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import Role
@@ -68,11 +67,9 @@ class ProposalDetailView(LoginRequiredMixin, generic.DetailView):
         return access.proposal_get_for_user(self.request.user, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        processes = access.proposal_processes_for_user(self.request.user).filter(
-            artifact_object_id=self.object.pk
-        )
         tasks = (
-            Task.objects.filter(process__in=processes, flow_task_type="HUMAN")
+            self.object.tasks()
+            .filter(flow_task_type="HUMAN")
             .exclude(status=STATUS.CANCELED)
             .select_related("owner")
             .order_by("created")
