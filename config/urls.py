@@ -6,6 +6,7 @@ from viewflow.workflow.flow import WorkflowAppViewset
 
 from accounts.views import AccountViewset
 from config.health import healthz
+from tasks.urls import DutyApplication
 from workflows.access import proposal_processes_for_user
 from workflows.flows import ProposalFlow
 from workflows.urls import DeskApplication
@@ -15,6 +16,7 @@ site = Site(
     title=_("Joint Meeting Supervision"),
     viewsets=[
         DeskApplication(),
+        DutyApplication(),
         WorkflowAppViewset(
             title=_("Workflows"),
             flow_viewsets=[

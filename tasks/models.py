@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
@@ -82,10 +83,14 @@ class Duty(models.Model):
         verbose_name = _("duty")
         verbose_name_plural = _("duties")
         ordering = ["table", "sequence"]
+        permissions = [("handle_duty", _("Handle the duty"))]
         constraints = [models.UniqueConstraint(fields=["table", "sequence"], name="unique_duty_sequence")]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("duties:duty_detail", args=[self.pk])
 
 
 class Campaign(models.Model):

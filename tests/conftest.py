@@ -69,8 +69,12 @@ def secretariat(kjj):
 
 @pytest.fixture
 def leader(db):
+    """The convener: a leader who oversees every department."""
     city = make_department("nt-szf", "南通市人民政府", "市政府", "other")
-    return make_user("leader", "赵建国", city, "leader")
+    user = make_user("leader", "赵建国", city, "leader")
+    user.oversees_all = True
+    user.save()
+    return user
 
 
 @pytest.fixture

@@ -8,25 +8,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 from guardian.models import GroupObjectPermission, UserObjectPermission
-from guardian.shortcuts import get_objects_for_user
 from viewflow.workflow.models import Task
 
-from accounts.models import Role
+from accounts.access import scoped_for_user, sees_everything
 from workflows.models import Proposal, ProposalProcess
-
-OVERSIGHT_ROLES = (Role.SECRETARIAT, Role.LEADER, Role.ADMIN)
-
-
-def sees_everything(user):
-    return user.is_superuser or user.has_role(*OVERSIGHT_ROLES)
 
 
 def proposals_for_user(user):
-    if not user.is_authenticated:
-        return Proposal.objects.none()
-    if sees_everything(user):
-        return Proposal.objects.all()
-    return get_objects_for_user(user, "workflows.view_proposal", Proposal, accept_global_perms=False)
+    return scoped_for_user(user, Proposal, "workflows.view_proposal", ["lead_department", "co_departments"])
 
 
 def proposal_get_for_user(user, pk):

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.models import Department, UserRole
 from tasks.models import Campaign, CampaignActivity, Duty, DutyTable, JointMeeting, SummaryTable
+from tasks.services import duty_assign
 from workflows import demo_data as data
 from workflows import services
 from workflows.models import Proposal
@@ -56,6 +57,7 @@ def _users(departments):
         )
         if created:
             user.set_password(data.DEMO_PASSWORD)
+            user.oversees_all = "leader" in roles
             user.save()
         for role in roles:
             UserRole.objects.get_or_create(user=user, role=role)
@@ -108,12 +110,13 @@ def demo_load():
         meeting=zhejiang, title=data.ZHEJIANG_TABLE["title"], defaults=data.ZHEJIANG_TABLE
     )
     for sequence, title, measures, lead, cooperating in data.ZHEJIANG_DUTIES:
-        duty, _created = Duty.objects.get_or_create(
+        duty, created = Duty.objects.get_or_create(
             table=table,
             sequence=sequence,
             defaults={"title": title, "measures": measures, "lead": departments[lead]},
         )
-        duty.cooperating.add(*(departments[code] for code in cooperating))
+        if created:
+            duty_assign(duty=duty, lead=departments[lead], cooperating=[departments[c] for c in cooperating])
 
     _users(departments)
 

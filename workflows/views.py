@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.status import STATUS
 
+from accounts.audit import audit_timeline
 from accounts.models import Role
 from workflows import access, services
 from workflows.forms import ProposalRegisterForm, SignForForm
@@ -74,7 +75,7 @@ class ProposalDetailView(LoginRequiredMixin, generic.DetailView):
             .select_related("owner")
             .order_by("created")
         )
-        return super().get_context_data(tasks=tasks, **kwargs)
+        return super().get_context_data(tasks=tasks, timeline=audit_timeline(self.object), **kwargs)
 
 
 class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
@@ -100,8 +101,14 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
             content=data["content"],
             is_public=data["is_public"],
             proposers=[{"name": name} for name in data["proposer_names"]],
+            actor=self.request.user,
         )
-        services.proposal_assign(proposal=proposal, lead=data["lead"], co_handlers=list(data["co_handlers"]))
+        services.proposal_assign(
+            proposal=proposal,
+            lead=data["lead"],
+            co_handlers=list(data["co_handlers"]),
+            actor=self.request.user,
+        )
         messages.success(self.request, _("Registered and assigned to %s.") % data["lead"])
         return redirect(proposal)
 

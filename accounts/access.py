@@ -1,0 +1,40 @@
+"""Who may see what, shared by every app's access helper."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from accounts.models import Role
+
+
+def sees_everything(user):
+    """The secretariat and administrators see all work; so does a leader who oversees all."""
+    return user.is_active and (
+        user.is_superuser
+        or user.has_role(Role.SECRETARIAT, Role.ADMIN)
+        or (user.has_role(Role.LEADER) and user.oversees_all)
+    )
+
+
+def scoped_for_user(user, model, perm, department_fields):
+    """Objects of ``model`` the user may see: by object permission of their department's group,
+    plus, for a leader, the work of the departments they oversee."""
+    from guardian.shortcuts import get_objects_for_user
+
+    if not user.is_authenticated or not user.is_active:
+        return model.objects.none()
+    if sees_everything(user):
+        return model.objects.all()
+    visible = get_objects_for_user(user, perm, model, accept_global_perms=False)
+    if user.has_role(Role.LEADER):
+        overseen = user.oversees.all()
+        condition = Q()
+        for field in department_fields:
+            condition |= Q(**{f"{field}__in": overseen})
+        visible = visible | model.objects.filter(condition)
+    return visible.distinct()
+
+
+def require_secretariat(user):
+    """The management pages belong to the secretariat and administrators."""
+    if not (user.is_active and (user.is_superuser or user.has_role(Role.SECRETARIAT, Role.ADMIN))):
+        raise PermissionDenied
