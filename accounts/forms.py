@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
+from accounts.models import Department, Role, User
 from accounts.security import client_ip, login_is_locked
 
 
@@ -23,3 +25,79 @@ class LockoutAuthenticationForm(AuthenticationForm):
                 params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
             )
         return super().clean()
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "short_name", "code", "kind", "parent", "is_active"]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None:
+            if self.instance.pk and node.pk == self.instance.pk:
+                raise forms.ValidationError(_("A department cannot sit under itself."))
+            node = node.parent
+        return parent
+
+
+class UserForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=True),
+        required=False,
+        help_text=_("Required for a new user; leave empty to keep the current password."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "name", "department", "mobile", "email", "oversees_all", "oversees"]
+        widgets = {"oversees": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(is_active=True)
+        self.fields["oversees"].queryset = Department.objects.filter(is_active=True)
+        self.fields["department"].required = True
+        self.fields["name"].required = True
+        if self.instance.pk:
+            self.initial["roles"] = list(self.instance.role_set)
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"]
+        if mobile and User.objects.filter(mobile=mobile).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another user already has this mobile number."))
+        return mobile
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if not self.instance.pk and not password:
+            self.add_error("password", _("Set an initial password for the new user."))
+        if password:
+            candidate = User(
+                username=cleaned.get("username", ""),
+                name=cleaned.get("name", ""),
+                email=cleaned.get("email", ""),
+            )
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class UserImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an .xlsx file (Excel 2007 or later)."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

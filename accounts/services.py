@@ -11,7 +11,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.audit import audit_record
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, Department, User, UserRole
 
 
 def department_perm_grant(*, department, perm, obj, actor=None):
@@ -59,3 +59,69 @@ def user_deactivate(*, user, actor):
         after={"is_active": False},
     )
     return returned
+
+
+def _department_state(department):
+    return {
+        "name": department.name,
+        "short_name": department.short_name,
+        "code": department.code,
+        "kind": department.kind,
+        "parent": department.parent.code if department.parent_id else None,
+        "is_active": department.is_active,
+    }
+
+
+@transaction.atomic
+def department_save(*, form, actor):
+    before = _department_state(Department.objects.get(pk=form.instance.pk)) if form.instance.pk else None
+    department = form.save()
+    audit_record(
+        action=AuditEvent.Action.DEPARTMENT_CHANGE,
+        summary=f"{'修改' if before else '新增'}部门{department.name}",
+        actor=actor,
+        obj=department,
+        department=department,
+        before=before,
+        after=_department_state(department),
+    )
+    return department
+
+
+def _user_state(user):
+    return {
+        "username": user.username,
+        "name": user.name,
+        "department": user.department.code if user.department_id else None,
+        "roles": sorted(user.roles.values_list("role", flat=True)),
+        "mobile": user.mobile,
+        "email": user.email,
+        "is_active": user.is_active,
+        "oversees_all": user.oversees_all,
+        "oversees": sorted(user.oversees.values_list("code", flat=True)),
+    }
+
+
+@transaction.atomic
+def user_save(*, form, actor):
+    """Create or change a user from the management form; roles and password included."""
+    before = _user_state(User.objects.get(pk=form.instance.pk)) if form.instance.pk else None
+    user = form.save(commit=False)
+    if form.cleaned_data.get("password"):
+        user.set_password(form.cleaned_data["password"])
+    user.save()
+    form.save_m2m()
+    roles = set(form.cleaned_data["roles"])
+    user.roles.exclude(role__in=roles).delete()
+    for role in roles:
+        UserRole.objects.get_or_create(user=user, role=role)
+    audit_record(
+        action=AuditEvent.Action.USER_CHANGE,
+        summary=f"{'修改' if before else '新增'}用户{user.get_full_name()}",
+        actor=actor,
+        obj=user,
+        department=user.department,
+        before=before,
+        after=_user_state(user),
+    )
+    return user

@@ -1,6 +1,20 @@
+import base64
+import io
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
 from viewflow.contrib.auth import AuthViewset
 
-from accounts.forms import LockoutAuthenticationForm
+from accounts import imports, services
+from accounts.access import require_secretariat
+from accounts.audit import audit_timeline
+from accounts.forms import DepartmentForm, LockoutAuthenticationForm, UserForm, UserImportForm
+from accounts.models import Department, User
 
 
 class AccountViewset(AuthViewset):
@@ -8,3 +22,135 @@ class AccountViewset(AuthViewset):
 
     def get_login_view_kwargs(self, **kwargs):
         return super().get_login_view_kwargs(form_class=LockoutAuthenticationForm, **kwargs)
+
+
+class SecretariatRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require_secretariat(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DepartmentListView(SecretariatRequiredMixin, generic.ListView):
+    template_name = "accounts/department_list.html"
+    context_object_name = "departments"
+
+    def get_queryset(self):
+        return Department.objects.select_related("parent").annotate(
+            member_count=Count("members", filter=Q(members__is_active=True))
+        )
+
+
+class DepartmentEditView(SecretariatRequiredMixin, generic.UpdateView):
+    template_name = "accounts/department_form.html"
+    form_class = DepartmentForm
+    model = Department
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(Department, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        timeline = audit_timeline(self.object) if self.object else None
+        return super().get_context_data(timeline=timeline, **kwargs)
+
+    def form_valid(self, form):
+        services.department_save(form=form, actor=self.request.user)
+        messages.success(self.request, _("Department saved."))
+        return redirect("manage:index")
+
+
+class UserListView(SecretariatRequiredMixin, generic.ListView):
+    template_name = "accounts/user_list.html"
+    context_object_name = "users"
+    paginate_by = 100
+
+    def get_queryset(self):
+        users = (
+            User.objects.select_related("department")
+            .prefetch_related("roles")
+            .order_by("department__code", "username")
+        )
+        department = self.request.GET.get("department")
+        if department and department.isdigit():
+            users = users.filter(department_id=department)
+        return users
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(departments=Department.objects.all(), **kwargs)
+
+
+class UserEditView(SecretariatRequiredMixin, generic.UpdateView):
+    template_name = "accounts/user_form.html"
+    form_class = UserForm
+    model = User
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(User, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        timeline = audit_timeline(self.object) if self.object else None
+        return super().get_context_data(timeline=timeline, **kwargs)
+
+    def form_valid(self, form):
+        services.user_save(form=form, actor=self.request.user)
+        messages.success(self.request, _("User saved."))
+        return redirect("manage:user_list")
+
+
+class UserDeactivateView(SecretariatRequiredMixin, generic.View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        user = get_object_or_404(User, pk=pk, is_active=True)
+        returned = services.user_deactivate(user=user, actor=request.user)
+        messages.success(
+            request,
+            _("%(name)s is deactivated; %(count)s claimed tasks went back to the department queue.")
+            % {"name": user.get_full_name(), "count": returned},
+        )
+        return redirect("manage:user_list")
+
+
+class UserImportView(SecretariatRequiredMixin, generic.View):
+    """Upload → preview (dry run, row errors) → confirm: all rows are created or none."""
+
+    template_name = "accounts/user_import.html"
+    session_key = "user_import_file"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": UserImportForm()})
+
+    def post(self, request):
+        if "confirm" in request.POST:
+            return self._confirm(request)
+        form = UserImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        content = form.cleaned_data["file"].read()
+        context = self._parse(content)
+        if context.get("rows") and not context.get("error_count"):
+            request.session[self.session_key] = base64.b64encode(content).decode()
+        return render(request, self.template_name, {"form": UserImportForm(), **context})
+
+    def _parse(self, content):
+        try:
+            rows = imports.user_import_parse(io.BytesIO(content))
+        except imports.ImportFileError as error:
+            return {"file_error": str(error)}
+        return {"rows": rows, "error_count": sum(1 for row in rows if row.errors)}
+
+    def _confirm(self, request):
+        encoded = request.session.pop(self.session_key, None)
+        if encoded is None:
+            messages.error(request, _("The preview has expired; upload the file again."))
+            return redirect(reverse("manage:user_import"))
+        # validate again: users may have been added since the preview
+        context = self._parse(base64.b64decode(encoded))
+        if "file_error" in context or context["error_count"]:
+            return render(request, self.template_name, {"form": UserImportForm(), **context})
+        created = imports.user_import_apply(rows=context["rows"], actor=request.user)
+        return render(request, self.template_name, {"created": created})

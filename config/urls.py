@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
 from viewflow.workflow.flow import WorkflowAppViewset
 
+from accounts.urls import ManageApplication
 from accounts.views import AccountViewset
 from config.health import healthz
 from tasks.urls import DutyApplication
@@ -17,6 +18,7 @@ site = Site(
     viewsets=[
         DeskApplication(),
         DutyApplication(),
+        ManageApplication(),
         WorkflowAppViewset(
             title=_("Workflows"),
             flow_viewsets=[

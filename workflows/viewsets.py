@@ -58,7 +58,7 @@ def _guard_patterns(entries, viewset):
 
 class ScopedProcessListView(DashboardProcessListView):
     def get_queryset(self):
-        return self.viewset.visible_processes(self.request.user, super().get_queryset())
+        return self.viewset.visible_processes(self.request.user, super().get_queryset()).order_by("-created")
 
 
 class ScopedTaskListView(DashboardTaskListView):

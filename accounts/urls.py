@@ -1,0 +1,35 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application
+
+from accounts import views
+from accounts.models import Role
+
+
+def _is_secretariat(user):
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT, Role.ADMIN))
+
+
+class ManageApplication(Application):
+    """管理: departments and people, for the secretariat."""
+
+    title = _("Management")
+    icon = "manage_accounts"
+    app_name = "manage"
+    menu_template_name = "accounts/manage_menu.html"
+    permission = staticmethod(_is_secretariat)
+
+    index_path = path("", views.DepartmentListView.as_view(), name="index")
+    department_create_path = path(
+        "departments/new/", views.DepartmentEditView.as_view(), name="department_create"
+    )
+    department_edit_path = path(
+        "departments/<int:pk>/edit/", views.DepartmentEditView.as_view(), name="department_edit"
+    )
+    user_list_path = path("users/", views.UserListView.as_view(), name="user_list")
+    user_create_path = path("users/new/", views.UserEditView.as_view(), name="user_create")
+    user_edit_path = path("users/<int:pk>/edit/", views.UserEditView.as_view(), name="user_edit")
+    user_deactivate_path = path(
+        "users/<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="user_deactivate"
+    )
+    user_import_path = path("users/import/", views.UserImportView.as_view(), name="user_import")

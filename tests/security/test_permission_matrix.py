@@ -1,0 +1,288 @@
+"""Permission matrix generated from the URL configuration.
+
+Every URL pattern (ours, viewflow's, Django admin's) is requested by the officer and the head of
+three departments (科技局 leads the work, 科协 cooperates, 教育局 has no part), the secretariat, a
+leader and an anonymous visitor. Nobody reaches another department's objects; rightful users
+do. A new URL pattern whose arguments the matrix cannot fill fails this test until it is added
+here, so every page added later is covered.
+"""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLResolver, get_resolver
+from viewflow.workflow.models import Task
+from viewflow.workflow.timers import fire_due_timers
+
+from accounts.models import Department, User
+from tasks.models import Duty, DutyTable, JointMeeting
+from tasks.services import duty_assign
+from tests.conftest import make_department, make_user
+from workflows import services
+from workflows.models import Proposal
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SECRET_MARKERS = ["保密建议标题甲", "保密提案人乙", "保密任务丙"]
+PUBLIC = {
+    "healthz",
+    "set_language",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "admin:login",
+    "admin:logout",
+}
+SECRETARIAT_ONLY_PREFIX = "manage/"
+STAFF_ONLY_PREFIX = "admin/"
+# views whose only purpose is a change: insiders may be refused by role (403), never by scope
+ACTION_SUFFIXES = ("execute/", "assign/", "unassign/", "cancel/", "undo/", "revive/", "deactivate/")
+ROLES = [
+    "kjj_officer",
+    "kjj_head",
+    "kx_officer",
+    "kx_head",
+    "jyj_officer",
+    "jyj_head",
+    "secretariat",
+    "leader",
+]
+
+
+def url_patterns():
+    """(route, name) for every pattern in the URL configuration."""
+
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            else:
+                name = pattern.name or ""
+                yield prefix + str(pattern.pattern), f"{namespace}:{name}" if namespace else name
+
+    return list(walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def world(db):
+    with time_machine.travel(datetime.datetime(2024, 3, 4, 10, 0, tzinfo=SHANGHAI), tick=False):
+        kjj = make_department("nt-kjj", "南通市科学技术局", "科技局")
+        kx = make_department("nt-kx", "南通市科学技术协会", "科协", "mass_org")
+        jyj = make_department("nt-jyj", "南通市教育局", "教育局")
+        city = make_department("nt-szf", "南通市人民政府", "市政府", "other")
+        people = {
+            "kjj_officer": make_user("kjj_officer", "张敏", kjj, "officer"),
+            "kjj_head": make_user("kjj_head", "李强", kjj, "head"),
+            "kx_officer": make_user("kx_officer", "王芳", kx, "officer"),
+            "kx_head": make_user("kx_head", "刘洋", kx, "head"),
+            "jyj_officer": make_user("jyj_officer", "陈晨", jyj, "officer"),
+            "jyj_head": make_user("jyj_head", "杨帆", jyj, "head"),
+            "secretariat": make_user("secretariat", "周婷", kjj, "secretariat"),
+            "leader": make_user("leader", "赵建国", city, "leader"),
+        }
+        people["leader"].oversees_all = True
+        people["leader"].save()
+
+        def proposal(number):
+            item = services.proposal_register(
+                kind="suggestion",
+                session="2024年",
+                number=number,
+                title=f"保密建议标题甲{number}",
+                content="内容",
+                proposers=[{"name": "保密提案人乙"}],
+            )
+            services.proposal_assign(proposal=item, lead=kjj, co_handlers=[kx])
+            return item
+
+        open_proposal = proposal("1")
+        signed_proposal = proposal("2")
+    # the reminder of the open proposal fires; the other one is signed for and finished
+    with time_machine.travel(datetime.datetime(2024, 3, 12, 9, 30, tzinfo=SHANGHAI), tick=False):
+        task = signed_proposal.tasks().get(flow_task_type="HUMAN")
+        with task.activation() as activation:
+            activation.assign(people["kjj_officer"])
+        services.proposal_sign_for(proposal=signed_proposal, user=people["kjj_officer"])
+        with task.activation() as activation:
+            activation.start(None)
+            activation.execute()
+        assert fire_due_timers() == 1
+
+    meeting = JointMeeting.objects.create(name="南通双创联席会议", short_name="双创", office=kjj)
+    table = DutyTable.objects.create(meeting=meeting, title="重点任务分解表")
+    duty = Duty.objects.create(table=table, sequence=1, title="保密任务丙", lead=kjj)
+    duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+    return {
+        "people": people,
+        "proposals": [open_proposal, signed_proposal],
+        "duty": duty,
+        "department": kjj,
+        "user": people["kx_officer"],
+    }
+
+
+PK_OBJECTS = {
+    "desk:proposal_detail": lambda world: world["proposals"][0],
+    "duties:duty_detail": lambda world: world["duty"],
+    "manage:department_edit": lambda world: world["department"],
+    "manage:user_edit": lambda world: world["user"],
+    "manage:user_deactivate": lambda world: world["user"],
+}
+PROPOSAL_VIEWERS = {"kjj_officer", "kjj_head", "kx_officer", "kx_head", "secretariat", "leader"}
+DUTY_VIEWERS = PROPOSAL_VIEWERS
+
+
+def build_url(route, name, world):
+    """Fill the pattern's arguments from the world; fail loudly for an argument we don't know."""
+    path = re.sub(r"\^|\$", "", route)
+    node = None
+    match = re.search(r"<int:process_pk>/(\w+)/<int:task_pk>", path)
+    if match:
+        node = match.group(1)
+    values = {}
+    for converter, argument in re.findall(r"<(?:(\w+):)?(\w+)>", path):
+        if argument == "process_pk":
+            continue
+        if argument == "task_pk":
+            continue
+        if argument == "pk":
+            if name not in PK_OBJECTS:
+                pytest.fail(f"URL {name} ({route}) takes a pk the permission matrix does not know")
+            values[argument] = PK_OBJECTS[name](world).pk
+        elif argument == "id":
+            values[argument] = world["user"].pk
+        elif argument == "object_id":
+            values[argument] = world["proposals"][0].pk
+        elif argument == "content_type_id":
+            values[argument] = ContentType.objects.get_for_model(Proposal).pk
+        elif argument == "app_label":
+            values[argument] = "workflows"
+        elif argument in ("uidb64", "token"):
+            values[argument] = "x"
+        elif argument == "url":
+            values[argument] = "x"
+        else:
+            pytest.fail(f"URL {name} ({route}) takes <{argument}> the permission matrix cannot fill")
+    if "<int:process_pk>" in path:
+        task = None
+        for proposal in world["proposals"]:
+            tasks = proposal.tasks()
+            task = tasks.filter(flow_task__endswith=f".{node}").first() if node else tasks.first()
+            if task is not None:
+                break
+        if task is None:
+            pytest.fail(f"URL {name} ({route}): the matrix world has no task of node {node!r}")
+        values["process_pk"], values["task_pk"] = task.process_id, task.pk
+    url = "/" + path
+    for converter, argument in re.findall(r"<(?:(\w+):)?(\w+)>", path):
+        token = f"<{converter}:{argument}>" if converter else f"<{argument}>"
+        url = url.replace(token, str(values[argument]))
+    return url
+
+
+def object_kind(route, name):
+    if "<int:process_pk>" in route or name == "desk:proposal_detail":
+        return "proposal"
+    if name == "duties:duty_detail":
+        return "duty"
+    return None
+
+
+def state_fingerprint():
+    return (
+        list(Task.objects.order_by("pk").values_list("pk", "status", "owner_id")),
+        list(
+            Proposal.objects.order_by("pk").values_list("pk", "status", "lead_department_id", "signed_for_at")
+        ),
+        list(Duty.objects.order_by("pk").values_list("pk", "lead_id")),
+        list(User.objects.order_by("pk").values_list("pk", "is_active", "department_id")),
+        list(Department.objects.order_by("pk").values_list("pk", "name", "is_active")),
+    )
+
+
+def denied(response):
+    if response.status_code in (403, 404, 405):
+        return True
+    return response.status_code == 302 and "login" in response["Location"]
+
+
+def check_role(client, world, role):
+    """Request every pattern as ``role``; return the failures and the number of patterns."""
+    failures = []
+    patterns = url_patterns()
+    user = world["people"].get(role)
+    if user is not None:
+        client.force_login(user)
+    for route, name in patterns:
+        url = build_url(route, name, world)
+        kind = object_kind(route, name)
+        response = client.get(url)
+        where = f"{role} GET {url} ({name}) → {response.status_code}"
+        if response.status_code >= 500:
+            failures.append(where)
+            continue
+        if name in PUBLIC:
+            continue
+        if user is None:
+            if response.status_code == 302 and not denied(response):
+                # a redirect inside the site (/ → /desk/) must end at the login page
+                chain = client.get(url, follow=True).redirect_chain
+                if any("login" in hop for hop, _status in chain):
+                    continue
+            if not denied(response):
+                failures.append(where + " (anonymous reached a private page)")
+            continue
+        if route.startswith(STAFF_ONLY_PREFIX):
+            if not denied(response):
+                failures.append(where + " (non-staff reached the admin)")
+            continue
+        if route.startswith(SECRETARIAT_ONLY_PREFIX):
+            expected_ok = role == "secretariat"
+            if expected_ok == denied(response) and not (expected_ok and response.status_code == 405):
+                failures.append(where + " (management pages are for the secretariat only)")
+            continue
+        if kind is not None:
+            viewers = PROPOSAL_VIEWERS if kind == "proposal" else DUTY_VIEWERS
+            if role in viewers:
+                if not route.endswith(ACTION_SUFFIXES) and response.status_code not in (200, 302):
+                    failures.append(where + " (rightful user refused)")
+            else:
+                if response.status_code not in (403, 404):
+                    failures.append(where + " (outsider reached another department's object)")
+                before = state_fingerprint()
+                post = client.post(url)
+                if post.status_code not in (403, 404, 405) or state_fingerprint() != before:
+                    failures.append(
+                        f"{role} POST {url} ({name}) → {post.status_code} (outsider changed state)"
+                    )
+            continue
+        if response.status_code == 200 and role.startswith("jyj"):
+            content = response.content.decode(errors="replace")
+            leaked = [marker for marker in SECRET_MARKERS if marker in content]
+            if leaked:
+                failures.append(where + f" (list shows another department's work: {leaked})")
+    return failures, len(patterns)
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_permission_matrix(client, world, role):
+    failures, count = check_role(client, world, role)
+    assert count > 90, "the URL configuration lost its patterns"
+    assert not failures, "\n".join(failures)
+
+
+def test_matrix_world_covers_every_flow_node(world):
+    from workflows.flows import ProposalFlow
+
+    nodes_with_urls = {node.name for node in ProposalFlow.instance.nodes() if getattr(node, "urls", None)}
+    covered = {task.flow_task.name for proposal in world["proposals"] for task in proposal.tasks()}
+    assert nodes_with_urls <= covered
