@@ -149,10 +149,8 @@ def build_url(route, name, world):
     if match:
         node = match.group(1)
     values = {}
-    for converter, argument in re.findall(r"<(?:(\w+):)?(\w+)>", path):
-        if argument == "process_pk":
-            continue
-        if argument == "task_pk":
+    for _converter, argument in re.findall(r"<(?:(\w+):)?(\w+)>", path):
+        if argument in ("process_pk", "task_pk"):
             continue
         if argument == "pk":
             if name not in PK_OBJECTS:
