@@ -4,6 +4,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from accounts.models import Department, User, UserRole
+from config import urls  # noqa: F401  (registers the flows' URL namespaces for Node.reverse)
 from config.celery import app as celery_app
 
 PASSWORD = "Test-pass-2026"

@@ -50,3 +50,17 @@ def test_english_can_be_selected(live_server, page):
     page.select_option("#language-select", "en")
     page.wait_for_selector("text=Waiting for my department")
     assert page.locator("h1").first.inner_text() == "My tasks"
+
+
+def test_outsider_opening_another_departments_proposal_gets_not_found(live_server, page):
+    demo_load()
+    proposal = Proposal.objects.get(number="277")
+    log_in(page, live_server, "jyj_officer")
+    page.wait_for_selector("#department-queue")
+    assert "关于在南通市组织社会大众聚力创新的建议" not in page.content()
+
+    response = page.goto(f"{live_server.url}{proposal.get_absolute_url()}")
+    assert response.status == 404
+    assert page.locator("#not-found").is_visible()
+    assert "页面不存在" in page.content()
+    assert "石剑波" not in page.content()

@@ -1,0 +1,136 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from accounts.models import User
+
+HEADER = ["姓名", "单位", "角色", "手机", "邮箱"]
+
+
+def workbook(rows, header=HEADER):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "users.xlsx"
+    return buffer
+
+
+def upload(client, file):
+    return client.post(reverse("manage:user_import"), {"file": file, "preview": "1"})
+
+
+@pytest.fixture
+def secretariat_client(client, secretariat):
+    client.force_login(secretariat)
+    return client
+
+
+def test_preview_then_confirm_imports_every_row(secretariat_client, kjj, kx):
+    before = User.objects.count()
+    preview = upload(
+        secretariat_client,
+        workbook(
+            [
+                ["孙悦", "科技局", "经办人", "13900000001", "sunyue@example.cn"],
+                ["钱进", "南通市科学技术协会", "经办人、部门负责人", 13900000002, ""],
+            ]
+        ),
+    )
+    assert preview.status_code == 200
+    assert "2 名用户可以导入" in preview.content.decode()
+    assert User.objects.count() == before  # a dry run changes nothing
+
+    result = secretariat_client.post(reverse("manage:user_import"), {"confirm": "1"})
+    assert result.status_code == 200
+    sun = User.objects.get(username="13900000001")
+    assert (sun.name, sun.department, sun.role_set) == ("孙悦", kjj, {"officer"})
+    qian = User.objects.get(username="13900000002")
+    assert qian.department == kx
+    assert qian.role_set == {"officer", "head"}
+    assert qian.groups.filter(name="department:nt-kx").exists()
+    assert User.objects.count() == before + 2
+
+
+def test_unknown_department_gets_suggestions_and_nothing_is_imported(secretariat_client, kjj):
+    response = upload(
+        secretariat_client,
+        workbook(
+            [
+                ["孙悦", "科技局", "经办人", "13900000001", ""],
+                ["周五", "市科技局", "经办人", "13900000003", ""],
+            ]
+        ),
+    )
+    page = response.content.decode()
+    assert "单位“市科技局”不存在，您是不是要找：科技局？" in page
+    assert 'id="confirm-import"' not in page
+    assert not User.objects.filter(username__in=["13900000001", "13900000003"]).exists()
+    # a confirm without a clean preview imports nothing either
+    secretariat_client.post(reverse("manage:user_import"), {"confirm": "1"})
+    assert not User.objects.filter(username="13900000001").exists()
+
+
+def test_duplicates_are_reported_not_merged(secretariat_client, kjj, kjj_officer):
+    kjj_officer.mobile = "13900000009"
+    kjj_officer.save()
+    response = upload(
+        secretariat_client,
+        workbook(
+            [
+                ["孙悦", "科技局", "经办人", "13900000001", ""],
+                ["孙悦", "科技局", "经办人", "13900000001", ""],
+                ["张敏", "科技局", "经办人", "13900000009", ""],
+            ]
+        ),
+    )
+    page = response.content.decode()
+    assert page.count('class="row-error"') == 2
+    assert "手机号码13900000001与第2行重复。" in page
+    assert "手机号码为13900000009的用户已存在。" in page
+    assert not User.objects.filter(username="13900000001").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message_fragment"),
+    [
+        (io.BytesIO(b"not a workbook"), ".xlsx"),
+        (workbook([["孙悦", "科技局"]], header=["姓名", "单位"]), "角色"),
+        (workbook([]), ""),
+    ],
+)
+def test_broken_files_are_refused_whole(secretariat_client, kjj, content, message_fragment):
+    content.name = "users.xlsx"
+    response = upload(secretariat_client, content)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="import-file-error"' in page
+    assert message_fragment in page
+    assert User.objects.count() == 1  # only the secretariat user
+
+
+def test_bad_roles_mobiles_and_emails_are_row_errors(secretariat_client, kjj):
+    response = upload(
+        secretariat_client,
+        workbook([["孙悦", "科技局", "局长", "123", "not-an-email"]]),
+    )
+    page = response.content.decode()
+    assert "局长" in page
+    assert "123" in page
+    assert "not-an-email" in page
+    assert page.count('class="row-error"') == 1
+
+
+def test_officers_cannot_import(client, kjj_officer):
+    client.force_login(kjj_officer)
+    response = client.post(
+        reverse("manage:user_import"),
+        {"file": workbook([["孙悦", "科技局", "经办人", "13900000001", ""]]), "preview": "1"},
+    )
+    assert response.status_code == 403

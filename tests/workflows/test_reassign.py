@@ -1,0 +1,59 @@
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from tasks.access import duties_for_user
+from tasks.models import Duty, DutyTable, JointMeeting
+from tasks.services import duty_assign, duty_reassign
+from workflows import services
+from workflows.access import proposals_for_user
+from workflows.flows import ProposalFlow
+
+
+def test_reassigning_a_proposal_moves_access_at_once(
+    client, proposal_277, kjj_officer, jyj, jyj_officer, secretariat
+):
+    task = proposal_277.tasks().get(flow_task=ProposalFlow.sign_for)
+    with task.activation() as activation:
+        activation.assign(kjj_officer)
+
+    services.proposal_reassign(proposal=proposal_277, lead=jyj, co_handlers=[], actor=secretariat)
+
+    assert not proposals_for_user(kjj_officer).filter(pk=proposal_277.pk).exists()
+    assert proposals_for_user(jyj_officer).filter(pk=proposal_277.pk).exists()
+    task.refresh_from_db()
+    assert (task.status, task.owner_id) == (STATUS.NEW, None)
+    assert Task.objects.queue([ProposalFlow], jyj_officer).filter(pk=task.pk).exists()
+    # a fresh user object, as on the next request
+    assert not Task.objects.queue([ProposalFlow], type(kjj_officer).objects.get(pk=kjj_officer.pk)).exists()
+    client.force_login(kjj_officer)
+    assert client.get(proposal_277.get_absolute_url()).status_code == 404
+    client.force_login(jyj_officer)
+    assert client.get(proposal_277.get_absolute_url()).status_code == 200
+
+
+def test_reassigning_a_duty_moves_access_at_once(
+    kjj, kx, jyj, kjj_officer, kx_officer, jyj_officer, secretariat
+):
+    meeting = JointMeeting.objects.create(name="南通双创联席会议", short_name="双创", office=kjj)
+    table = DutyTable.objects.create(meeting=meeting, title="重点任务分解表")
+    duty = Duty.objects.create(table=table, sequence=1, title="建设众创空间", lead=kjj)
+    duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+    assert duties_for_user(kx_officer).filter(pk=duty.pk).exists()
+
+    duty_reassign(duty=duty, lead=jyj, cooperating=[], actor=secretariat)
+
+    assert not duties_for_user(kjj_officer).exists()
+    assert not duties_for_user(kx_officer).exists()
+    assert duties_for_user(jyj_officer).get() == duty
+
+
+def test_leader_sees_only_the_departments_they_oversee(proposal_277, kjj, jyj):
+    from tests.conftest import make_department, make_user
+
+    city = make_department("nt-szf2", "南通市人民政府办公室", "市府办", "other")
+    leader = make_user("vice_mayor", "钱副市长", city, "leader")
+    assert not proposals_for_user(leader).exists()
+    leader.oversees.add(kjj)
+    assert proposals_for_user(leader).get() == proposal_277
+    leader.oversees.set([jyj])
+    assert not proposals_for_user(leader).exists()
