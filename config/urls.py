@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
-from viewflow.workflow.flow import WorkflowAppViewset
 
 from accounts.urls import ManageApplication
 from accounts.views import AccountViewset
@@ -11,7 +10,7 @@ from tasks.urls import DutyApplication
 from workflows.access import proposal_processes_for_user
 from workflows.flows import ProposalFlow
 from workflows.urls import DeskApplication
-from workflows.viewsets import ScopedFlowViewset
+from workflows.viewsets import ScopedFlowViewset, ScopedWorkflowAppViewset
 
 site = Site(
     title=_("Joint Meeting Supervision"),
@@ -19,7 +18,7 @@ site = Site(
         DeskApplication(),
         DutyApplication(),
         ManageApplication(),
-        WorkflowAppViewset(
+        ScopedWorkflowAppViewset(
             title=_("Workflows"),
             flow_viewsets=[
                 ScopedFlowViewset(ProposalFlow, scope=proposal_processes_for_user, icon="assignment")

@@ -13,12 +13,13 @@ from django.http import Http404
 from django.urls import URLPattern, URLResolver
 from viewflow.workflow import chart
 from viewflow.workflow.fields import get_task_ref
-from viewflow.workflow.flow import FlowViewset
+from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from viewflow.workflow.flow.views import (
     DashboardProcessListView,
     DashboardTaskListView,
     DashboardView,
 )
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 
@@ -115,3 +116,13 @@ class ScopedFlowViewset(FlowViewset):
 
     def _get_urls(self):
         return _guard_patterns(super()._get_urls(), self)
+
+
+class ScopedWorkflowAppViewset(WorkflowAppViewset):
+    """Inbox, queue and archive across flows; bulk assign/unassign see only the user's tasks."""
+
+    def get_queryset(self, request):
+        from workflows.access import tasks_queue_for_user
+
+        queue = tasks_queue_for_user(request.user, self.flow_classes).values("pk")
+        return Task.objects.filter(Q(pk__in=queue) | Q(owner=request.user))

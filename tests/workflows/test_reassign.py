@@ -57,3 +57,15 @@ def test_leader_sees_only_the_departments_they_oversee(proposal_277, kjj, jyj):
     assert proposals_for_user(leader).get() == proposal_277
     leader.oversees.set([jyj])
     assert not proposals_for_user(leader).exists()
+
+
+def test_outsider_cannot_bulk_claim_or_list_another_departments_tasks(client, proposal_277, jyj_officer):
+    from django.urls import reverse
+
+    task = proposal_277.tasks().get(flow_task=ProposalFlow.sign_for)
+    client.force_login(jyj_officer)
+    page = client.post(reverse("workflow:tasks_assign"), {"select_all": "1"})
+    assert f"#{task.process_id}/{task.pk}" not in page.content.decode()
+    client.post(reverse("workflow:tasks_assign"), {"pk": [task.pk], "_continue": "1"})
+    task.refresh_from_db()
+    assert task.owner_id is None
