@@ -38,6 +38,23 @@ def department_perm_revoke(*, department, perm, obj, actor=None):
     )
 
 
+def work_access_grant(*, obj, lead, others, lead_perms, other_perms, actor=None):
+    """Give the lead department and the other departments on a piece of work their access."""
+    for perm in lead_perms:
+        department_perm_grant(department=lead, perm=perm, obj=obj, actor=actor)
+    for department in others:
+        for perm in other_perms:
+            department_perm_grant(department=department, perm=perm, obj=obj, actor=actor)
+
+
+def work_access_revoke(*, obj, lead, others, lead_perms, other_perms, actor=None):
+    for perm in lead_perms:
+        department_perm_revoke(department=lead, perm=perm, obj=obj, actor=actor)
+    for department in others:
+        for perm in other_perms:
+            department_perm_revoke(department=department, perm=perm, obj=obj, actor=actor)
+
+
 @transaction.atomic
 def user_deactivate(*, user, actor):
     """Deactivate a user: history stays; tasks they had claimed go back to the department queue."""

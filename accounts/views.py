@@ -42,9 +42,10 @@ class DepartmentListView(SecretariatRequiredMixin, generic.ListView):
 
 
 class DepartmentEditView(SecretariatRequiredMixin, generic.UpdateView):
-    template_name = "accounts/department_form.html"
+    template_name = "accounts/object_form.html"
     form_class = DepartmentForm
     model = Department
+    extra_context = {"new_title": _("New department")}
 
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:
@@ -82,9 +83,10 @@ class UserListView(SecretariatRequiredMixin, generic.ListView):
 
 
 class UserEditView(SecretariatRequiredMixin, generic.UpdateView):
-    template_name = "accounts/user_form.html"
+    template_name = "accounts/object_form.html"
     form_class = UserForm
     model = User
+    extra_context = {"new_title": _("New user")}
 
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:

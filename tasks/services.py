@@ -4,26 +4,20 @@ from django.db import transaction
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
-from accounts.services import department_perm_grant, department_perm_revoke
+from accounts.services import work_access_grant, work_access_revoke
 
 LEAD_PERMS = ("tasks.view_duty", "tasks.handle_duty")
 COOPERATING_PERMS = ("tasks.view_duty",)
 
 
-def _grant(duty, lead, cooperating, actor):
-    for perm in LEAD_PERMS:
-        department_perm_grant(department=lead, perm=perm, obj=duty, actor=actor)
-    for department in cooperating:
-        for perm in COOPERATING_PERMS:
-            department_perm_grant(department=department, perm=perm, obj=duty, actor=actor)
-
-
-def _revoke(duty, lead, cooperating, actor):
-    for perm in LEAD_PERMS:
-        department_perm_revoke(department=lead, perm=perm, obj=duty, actor=actor)
-    for department in cooperating:
-        for perm in COOPERATING_PERMS:
-            department_perm_revoke(department=department, perm=perm, obj=duty, actor=actor)
+def _access(duty, lead, cooperating):
+    return {
+        "obj": duty,
+        "lead": lead,
+        "others": cooperating,
+        "lead_perms": LEAD_PERMS,
+        "other_perms": COOPERATING_PERMS,
+    }
 
 
 @transaction.atomic
@@ -32,7 +26,7 @@ def duty_assign(*, duty, lead, cooperating=(), actor=None):
     duty.lead = lead
     duty.save(update_fields=["lead"])
     duty.cooperating.set(cooperating)
-    _grant(duty, lead, cooperating, actor)
+    work_access_grant(**_access(duty, lead, cooperating), actor=actor)
     audit_record(
         action=AuditEvent.Action.ASSIGN,
         summary=f"交办牵头单位{lead}"
@@ -48,11 +42,11 @@ def duty_assign(*, duty, lead, cooperating=(), actor=None):
 def duty_reassign(*, duty, lead, cooperating=(), actor):
     """调整: only the secretariat reassigns; the old departments lose access at once."""
     old_lead, old_cooperating = duty.lead, list(duty.cooperating.all())
-    _revoke(duty, old_lead, old_cooperating, actor)
+    work_access_revoke(**_access(duty, old_lead, old_cooperating), actor=actor)
     duty.lead = lead
     duty.save(update_fields=["lead"])
     duty.cooperating.set(cooperating)
-    _grant(duty, lead, cooperating, actor)
+    work_access_grant(**_access(duty, lead, cooperating), actor=actor)
     audit_record(
         action=AuditEvent.Action.REASSIGN,
         summary=f"牵头单位由{old_lead}调整为{lead}",

@@ -9,7 +9,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
-from accounts.services import department_perm_grant, department_perm_revoke
+from accounts.services import work_access_grant, work_access_revoke
 from workflows.calendar import add_working_days
 from workflows.models import Proposal, Proposer
 
@@ -41,20 +41,14 @@ def proposal_register(*, kind, session, number, title, content, proposers, is_pu
     return proposal
 
 
-def _grant_handlers(proposal, lead, co_handlers, actor):
-    for perm in LEAD_PERMS:
-        department_perm_grant(department=lead, perm=perm, obj=proposal, actor=actor)
-    for department in co_handlers:
-        for perm in CO_HANDLER_PERMS:
-            department_perm_grant(department=department, perm=perm, obj=proposal, actor=actor)
-
-
-def _revoke_handlers(proposal, lead, co_handlers, actor):
-    for perm in LEAD_PERMS:
-        department_perm_revoke(department=lead, perm=perm, obj=proposal, actor=actor)
-    for department in co_handlers:
-        for perm in CO_HANDLER_PERMS:
-            department_perm_revoke(department=department, perm=perm, obj=proposal, actor=actor)
+def _access(proposal, lead, co_handlers):
+    return {
+        "obj": proposal,
+        "lead": lead,
+        "others": co_handlers,
+        "lead_perms": LEAD_PERMS,
+        "other_perms": CO_HANDLER_PERMS,
+    }
 
 
 @transaction.atomic
@@ -71,7 +65,7 @@ def proposal_assign(*, proposal, lead, co_handlers=(), actor=None):
     )
     proposal.save()
     proposal.co_departments.set(co_handlers)
-    _grant_handlers(proposal, lead, co_handlers, actor)
+    work_access_grant(**_access(proposal, lead, co_handlers), actor=actor)
     audit_record(
         action=AuditEvent.Action.ASSIGN,
         summary=f"交办主办单位{lead}"
@@ -96,11 +90,11 @@ def proposal_reassign(*, proposal, lead, co_handlers=(), actor):
     lead department finds it in its queue; a claim by the old department's officer is undone.
     """
     old_lead, old_co = proposal.lead_department, list(proposal.co_departments.all())
-    _revoke_handlers(proposal, old_lead, old_co, actor)
+    work_access_revoke(**_access(proposal, old_lead, old_co), actor=actor)
     proposal.lead_department = lead
     proposal.save(update_fields=["lead_department"])
     proposal.co_departments.set(co_handlers)
-    _grant_handlers(proposal, lead, co_handlers, actor)
+    work_access_grant(**_access(proposal, lead, co_handlers), actor=actor)
     for task in proposal.tasks().filter(status=STATUS.ASSIGNED):
         with task.activation() as activation:
             activation.unassign()
