@@ -41,6 +41,9 @@ class Department(models.Model):
     def save(self, *args, **kwargs):
         if self.group_id is None:
             self.group, _created = Group.objects.get_or_create(name=self.group_name)
+        elif self.group.name != self.group_name:
+            self.group.name = self.group_name
+            self.group.save(update_fields=["name"])
         super().save(*args, **kwargs)
 
     @property
@@ -91,7 +94,9 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self.sync_department_group()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "department" in update_fields:
+            self.sync_department_group()
 
     def get_full_name(self):
         return self.name or self.username

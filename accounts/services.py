@@ -13,12 +13,19 @@ from viewflow.workflow.status import STATUS
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Department, User, UserRole
 
+PERM_LABELS = {"view": "查看", "handle": "办理"}
+
+
+def _perm_label(perm):
+    """'workflows.handle_proposal' → '办理'."""
+    return PERM_LABELS.get(perm.split(".")[-1].split("_")[0], perm)
+
 
 def department_perm_grant(*, department, perm, obj, actor=None):
     assign_perm(perm, department.group, obj)
     audit_record(
         action=AuditEvent.Action.PERM_GRANT,
-        summary=f"授予{department}权限：{perm}",
+        summary=f"授予{department}{_perm_label(perm)}权限",
         actor=actor,
         obj=obj,
         department=department,
@@ -30,7 +37,7 @@ def department_perm_revoke(*, department, perm, obj, actor=None):
     remove_perm(perm, department.group, obj)
     audit_record(
         action=AuditEvent.Action.PERM_REVOKE,
-        summary=f"收回{department}权限：{perm}",
+        summary=f"收回{department}{_perm_label(perm)}权限",
         actor=actor,
         obj=obj,
         department=department,

@@ -10,6 +10,12 @@ from config.celery import app as celery_app
 PASSWORD = "Test-pass-2026"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Tests create many users; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_department(code, name, short_name, kind="bureau"):
     return Department.objects.create(code=code, name=name, short_name=short_name, kind=kind)
 

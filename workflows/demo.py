@@ -120,6 +120,7 @@ def demo_load():
 
     _users(departments)
 
+    secretariat = get_user_model().objects.get(username="secretariat")
     spec = data.PROPOSAL_277
     if not Proposal.objects.filter(
         kind=spec["kind"], session=spec["session"], number=spec["number"]
@@ -132,9 +133,11 @@ def demo_load():
             content=spec["content"],
             is_public=spec["is_public"],
             proposers=spec["proposers"],
+            actor=secretariat,
         )
         services.proposal_assign(
             proposal=proposal,
             lead=departments[spec["lead"]],
             co_handlers=[departments[code] for code in spec["co_handlers"]],
+            actor=secretariat,
         )

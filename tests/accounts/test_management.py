@@ -92,3 +92,11 @@ def test_deactivated_user_sees_nothing(kjj_officer, proposal_277):
     kjj_officer.is_active = False
     kjj_officer.save()
     assert not proposals_for_user(kjj_officer).exists()
+
+
+def test_renaming_a_department_code_renames_its_group(kjj):
+    group_pk = kjj.group_id
+    kjj.code = "nt-kjj2"
+    kjj.save()
+    kjj.group.refresh_from_db()
+    assert (kjj.group_id, kjj.group.name) == (group_pk, "department:nt-kjj2")

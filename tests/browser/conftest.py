@@ -36,7 +36,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="zh-CN")
+    # an English browser: the interface must still default to Chinese
+    context = browser.new_context(locale="en-US")
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
