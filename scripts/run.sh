@@ -31,7 +31,7 @@ for _ in $(seq 1 60); do
 done
 echo
 echo "  Joint meeting supervision is running at http://127.0.0.1:$port/"
-$py manage.py shell -c "
+$py manage.py shell --no-imports -c "
 from workflows.demo_data import DEMO_USERS, DEMO_PASSWORD
 print('  Demo logins (password for all: %s):' % DEMO_PASSWORD)
 for username, name, department, roles, _ in DEMO_USERS:
