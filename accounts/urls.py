@@ -33,3 +33,4 @@ class ManageApplication(Application):
         "users/<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="user_deactivate"
     )
     user_import_path = path("users/import/", views.UserImportView.as_view(), name="user_import")
+    audit_list_path = path("audit/", views.AuditListView.as_view(), name="audit_list")

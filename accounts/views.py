@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.contrib.auth import AuthViewset
@@ -14,7 +15,7 @@ from accounts import imports, services
 from accounts.access import require_secretariat
 from accounts.audit import audit_timeline
 from accounts.forms import DepartmentForm, LockoutAuthenticationForm, UserForm, UserImportForm
-from accounts.models import Department, User
+from accounts.models import AuditEvent, Department, User
 
 
 class AccountViewset(AuthViewset):
@@ -156,3 +157,32 @@ class UserImportView(SecretariatRequiredMixin, generic.View):
             return render(request, self.template_name, {"form": UserImportForm(), **context})
         created = imports.user_import_apply(rows=context["rows"], actor=request.user)
         return render(request, self.template_name, {"created": created})
+
+
+class AuditListView(SecretariatRequiredMixin, generic.ListView):
+    """操作留痕: the whole audit trail, read-only, filtered by action, department and date."""
+
+    template_name = "accounts/audit_list.html"
+    context_object_name = "events"
+    paginate_by = 100
+
+    def get_queryset(self):
+        events = AuditEvent.objects.select_related("department").order_by("-at", "-pk")
+        action = self.request.GET.get("action")
+        if action in AuditEvent.Action.values:
+            events = events.filter(action=action)
+        department = self.request.GET.get("department")
+        if department and department.isdigit():
+            events = events.filter(department_id=department)
+        person = self.request.GET.get("q", "").strip()
+        if person:
+            events = events.filter(Q(actor_name__contains=person) | Q(summary__contains=person))
+        day = parse_date(self.request.GET.get("day") or "")
+        if day:
+            events = events.filter(at__date=day)
+        return events
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            actions=AuditEvent.Action.choices, departments=Department.objects.all(), **kwargs
+        )

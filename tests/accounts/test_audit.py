@@ -47,3 +47,22 @@ def test_proposal_timeline_tells_its_history(client, secretariat, kjj_officer, p
     assert 'id="timeline"' in page
     assert "科技局签收" in page
     assert "交办主办单位科技局，协办单位科协" in page
+
+
+def test_secretariat_reads_the_audit_trail_including_failed_logins(client, secretariat, kjj_officer):
+    from django.urls import reverse
+
+    client.post(reverse("login"), {"username": "kjj_officer", "password": "wrong"})
+    client.force_login(secretariat)
+    response = client.get(reverse("manage:audit_list"), {"action": "login_failed"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "登录失败：kjj_officer" in page
+    assert response.context["events"].count() == 1
+
+
+def test_officers_cannot_read_the_audit_trail(client, kjj_head):
+    from django.urls import reverse
+
+    client.force_login(kjj_head)
+    assert client.get(reverse("manage:audit_list")).status_code == 403

@@ -31,7 +31,7 @@ def test_five_failures_lock_the_user_for_fifteen_minutes(client, kjj_officer):
             assert attempt(client, "kjj_officer", "wrong").status_code == 200
         response = attempt(client, "kjj_officer", PASSWORD)
         assert not logged_in(client)
-        assert "15" in response.content.decode()
+        assert "登录失败次数过多，请15分钟后再试" in response.content.decode()
         # the lock follows the user to another address
         assert attempt(client, "kjj_officer", PASSWORD, address="10.0.0.2").status_code == 200
         assert not logged_in(client)
