@@ -3,6 +3,8 @@
 import datetime
 import time
 
+import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -21,6 +23,12 @@ def wait_for(predicate, seconds=30):
     return False
 
 
+@pytest.fixture(autouse=True)
+def _no_stale_dispatcher_lock():
+    """The cache (Redis in CI) outlives test databases: drop a lock an aborted run left behind."""
+    cache.delete(tasks.DISPATCHER_LOCK_KEY)
+
+
 def test_timer_dispatch_queued_after_commit_runs_on_the_worker(celery_worker, proposal_277):
     # Make the reminder due by moving its scheduled moment into the past (the worker thread
     # runs on the real clock, so the test cannot travel in time for it).
@@ -36,8 +44,6 @@ def test_timer_dispatch_queued_after_commit_runs_on_the_worker(celery_worker, pr
 
 
 def test_a_second_dispatcher_skips_while_one_holds_the_lock(proposal_277):
-    from django.core.cache import cache
-
     cache.add(tasks.DISPATCHER_LOCK_KEY, "other-dispatcher", 60)
     try:
         Task.objects.filter(flow_task_type="TIMER").update(
