@@ -24,9 +24,10 @@ def wait_for(predicate, seconds=30):
 
 
 @pytest.fixture(autouse=True)
-def _no_stale_dispatcher_lock():
+def _no_stale_dispatcher_lock(django_db_setup, django_db_blocker):
     """The cache (Redis in CI) outlives test databases: drop a lock an aborted run left behind."""
-    cache.delete(tasks.DISPATCHER_LOCK_KEY)
+    with django_db_blocker.unblock():
+        cache.delete(tasks.DISPATCHER_LOCK_KEY)
 
 
 def test_timer_dispatch_queued_after_commit_runs_on_the_worker(celery_worker, proposal_277):
