@@ -9,7 +9,7 @@ from accounts.security import client_ip, login_is_locked
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Refuses to check a password while the user name or the address is locked out."""
+    """Tells a locked-out user why the login is refused (the backend refuses it)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -17,14 +17,17 @@ class LockoutAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        if login_is_locked(username=username, ip_address=client_ip(self.request)):
-            raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-            )
-        return super().clean()
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            username = self.cleaned_data.get("username") or ""
+            if login_is_locked(username=username, ip_address=client_ip(self.request)):
+                raise forms.ValidationError(
+                    self.error_messages["locked"],
+                    code="locked",
+                    params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+                ) from None
+            raise
 
 
 class DepartmentForm(forms.ModelForm):

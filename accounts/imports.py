@@ -7,8 +7,11 @@ row-level errors; ``user_import_apply`` creates them in one transaction after va
 import difflib
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -109,10 +112,20 @@ def department_suggestions(name, departments):
 
 
 def _match_department(name, departments):
+    """The department with this full name, or the only one with this short name."""
     for department in departments:
-        if name in (department.name, department.short_name):
+        if name == department.name:
             return department
-    return None
+    by_short_name = [department for department in departments if name == department.short_name]
+    if len(by_short_name) > 1:
+        raise _AmbiguousDepartment([department.name for department in by_short_name])
+    return by_short_name[0] if by_short_name else None
+
+
+class _AmbiguousDepartment(Exception):
+    def __init__(self, names):
+        super().__init__(names)
+        self.names = names
 
 
 def user_import_parse(file):
@@ -131,6 +144,11 @@ def user_import_parse(file):
             "username", flat=True
         )
     )
+    existing_people = set(
+        User.objects.filter(name__in=[row.name for row in rows if row.name]).values_list(
+            "name", "department_id"
+        )
+    )
     seen_mobiles, seen_people = {}, {}
 
     for row in rows:
@@ -139,8 +157,14 @@ def user_import_parse(file):
         if not row.department_name:
             row.errors.append(_("Department is empty."))
         else:
-            row.department = _match_department(row.department_name, departments)
-            if row.department is None:
+            try:
+                row.department = _match_department(row.department_name, departments)
+            except _AmbiguousDepartment as ambiguous:
+                row.errors.append(
+                    _("Several departments are called “%(name)s”; use the full name: %(names)s.")
+                    % {"name": row.department_name, "names": "、".join(ambiguous.names)}
+                )
+            if row.department is None and not row.errors:
                 suggestions = department_suggestions(row.department_name, departments)
                 if suggestions:
                     row.errors.append(
@@ -184,6 +208,11 @@ def user_import_parse(file):
                 validate_email(row.email)
             except ValidationError:
                 row.errors.append(_("E-mail address “%(email)s” is not valid.") % {"email": row.email})
+        if row.department and (row.name, row.department.pk) in existing_people:
+            row.errors.append(
+                _("%(department)s already has a user named %(name)s; add namesakes one by one.")
+                % {"name": row.name, "department": row.department.short_name}
+            )
         person = (row.name, row.department_name)
         if row.name and person in seen_people:
             row.errors.append(
@@ -221,3 +250,35 @@ def user_import_apply(*, rows, actor):
         after={"usernames": [user.username for user, _password in created]},
     )
     return created
+
+
+STASH_HOURS = 2
+
+
+def _stash_dir():
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def user_import_stash(*, content, actor):
+    """Keep a previewed file until it is confirmed; returns the token the confirm form carries."""
+    cutoff = time.time() - STASH_HOURS * 3600
+    for old in _stash_dir().glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (_stash_dir() / f"{actor.pk}-{token}.xlsx").write_bytes(content)
+    return token
+
+
+def user_import_unstash(*, token, actor):
+    """The previewed file for this token and user (once), or None."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{32}", token):
+        return None
+    path = _stash_dir() / f"{actor.pk}-{token}.xlsx"
+    if not path.exists() or path.stat().st_mtime < time.time() - STASH_HOURS * 3600:
+        return None
+    content = path.read_bytes()
+    path.unlink(missing_ok=True)
+    return content

@@ -62,17 +62,23 @@ def work_access_revoke(*, obj, lead, others, lead_perms, other_perms, actor=None
             department_perm_revoke(department=department, perm=perm, obj=obj, actor=actor)
 
 
+def user_claimed_tasks_release(*, user):
+    """Send the tasks a user had claimed back to their department's queue."""
+    returned = 0
+    for task in Task.objects.filter(owner=user, status=STATUS.ASSIGNED):
+        with task.activation() as activation:
+            if activation.unassign.can_proceed():
+                activation.unassign()
+                returned += 1
+    return returned
+
+
 @transaction.atomic
 def user_deactivate(*, user, actor):
     """Deactivate a user: history stays; tasks they had claimed go back to the department queue."""
     user.is_active = False
     user.save(update_fields=["is_active"])
-    returned = 0
-    for task in Task.objects.filter(owner=user, status=STATUS.ASSIGNED).select_related("process"):
-        with task.activation() as activation:
-            if activation.unassign.can_proceed():
-                activation.unassign()
-                returned += 1
+    returned = user_claimed_tasks_release(user=user)
     audit_record(
         action=AuditEvent.Action.USER_CHANGE,
         summary=f"停用用户{user.get_full_name()}，{returned}项已认领任务退回本部门待办",
@@ -131,6 +137,9 @@ def user_save(*, form, actor):
     """Create or change a user from the management form; roles and password included."""
     before = _user_state(User.objects.get(pk=form.instance.pk)) if form.instance.pk else None
     user = form.save(commit=False)
+    if before and before["department"] != (user.department.code if user.department_id else None):
+        # work claimed for the old department stays with the old department
+        user_claimed_tasks_release(user=user)
     if form.cleaned_data.get("password"):
         user.set_password(form.cleaned_data["password"])
     user.save()

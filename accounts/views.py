@@ -1,4 +1,3 @@
-import base64
 import io
 
 from django.contrib import messages
@@ -30,6 +29,14 @@ class SecretariatRequiredMixin(LoginRequiredMixin):
         if request.user.is_authenticated:
             require_secretariat(request.user)
         return super().dispatch(request, *args, **kwargs)
+
+
+def _manageable_users(actor):
+    """The secretariat manages department staff; system accounts only a superuser touches."""
+    users = User.objects.all()
+    if not actor.is_superuser:
+        users = users.filter(is_superuser=False, is_staff=False)
+    return users
 
 
 class DepartmentListView(SecretariatRequiredMixin, generic.ListView):
@@ -92,7 +99,7 @@ class UserEditView(SecretariatRequiredMixin, generic.UpdateView):
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:
             return None
-        return get_object_or_404(User, pk=self.kwargs["pk"])
+        return get_object_or_404(_manageable_users(self.request.user), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         timeline = audit_timeline(self.object) if self.object else None
@@ -108,7 +115,7 @@ class UserDeactivateView(SecretariatRequiredMixin, generic.View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        user = get_object_or_404(User, pk=pk, is_active=True)
+        user = get_object_or_404(_manageable_users(request.user), pk=pk, is_active=True)
         returned = services.user_deactivate(user=user, actor=request.user)
         messages.success(
             request,
@@ -119,10 +126,13 @@ class UserDeactivateView(SecretariatRequiredMixin, generic.View):
 
 
 class UserImportView(SecretariatRequiredMixin, generic.View):
-    """Upload → preview (dry run, row errors) → confirm: all rows are created or none."""
+    """Upload → preview (dry run, row errors) → confirm: all rows are created or none.
+
+    The previewed file waits in VAR_DIR/imports under a random token that the confirm form
+    carries, so the rows confirmed are exactly the rows previewed.
+    """
 
     template_name = "accounts/user_import.html"
-    session_key = "user_import_file"
 
     def get(self, request):
         return render(request, self.template_name, {"form": UserImportForm()})
@@ -136,7 +146,7 @@ class UserImportView(SecretariatRequiredMixin, generic.View):
         content = form.cleaned_data["file"].read()
         context = self._parse(content)
         if context.get("rows") and not context.get("error_count"):
-            request.session[self.session_key] = base64.b64encode(content).decode()
+            context["token"] = imports.user_import_stash(content=content, actor=request.user)
         return render(request, self.template_name, {"form": UserImportForm(), **context})
 
     def _parse(self, content):
@@ -147,12 +157,12 @@ class UserImportView(SecretariatRequiredMixin, generic.View):
         return {"rows": rows, "error_count": sum(1 for row in rows if row.errors)}
 
     def _confirm(self, request):
-        encoded = request.session.pop(self.session_key, None)
-        if encoded is None:
+        content = imports.user_import_unstash(token=request.POST.get("token", ""), actor=request.user)
+        if content is None:
             messages.error(request, _("The preview has expired; upload the file again."))
             return redirect(reverse("manage:user_import"))
         # validate again: users may have been added since the preview
-        context = self._parse(base64.b64decode(encoded))
+        context = self._parse(content)
         if "file_error" in context or context["error_count"]:
             return render(request, self.template_name, {"form": UserImportForm(), **context})
         created = imports.user_import_apply(rows=context["rows"], actor=request.user)

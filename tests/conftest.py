@@ -105,5 +105,6 @@ def proposal_277(kjj, kx):
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker thread consuming the configured broker (Redis in CI)."""
+    celery_app.control.purge()  # messages left by an aborted run must not run against this test
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker

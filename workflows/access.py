@@ -61,8 +61,8 @@ def _prime_viewflow_perm_cache(user):
 
 
 def tasks_inbox_for_user(user, flow_classes):
-    """Tasks assigned to the user."""
-    return Task.objects.inbox(flow_classes, user)
+    """Tasks assigned to the user, on proposals the user may still see."""
+    return Task.objects.inbox(flow_classes, user).filter(process__in=proposal_processes_for_user(user))
 
 
 def tasks_queue_for_user(user, flow_classes):

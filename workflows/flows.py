@@ -20,6 +20,7 @@ class ProposalFlow(flow.Flow):
     process_class = ProposalProcess
     process_title = _("Proposal handling")
     process_description = _("Register, assign, sign for and reply to a suggestion or proposal.")
+    process_summary_template = "{{ process.artifact }}"
     lock_impl = lock.select_for_update_lock
 
     start = flow.StartHandle(this.start_process).Next(this.sign_for)

@@ -32,6 +32,10 @@ def _guard(view, viewset):
                 return redirect_to_login(request.get_full_path())
             if not viewset.visible_processes(request.user).filter(pk=process_pk).exists():
                 raise Http404
+            # viewflow loads the task by its own key: it must belong to the process just checked
+            task_pk = kwargs.get("task_pk")
+            if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():
+                raise Http404
         return view(request, *args, **kwargs)
 
     return guarded

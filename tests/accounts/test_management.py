@@ -100,3 +100,33 @@ def test_renaming_a_department_code_renames_its_group(kjj):
     kjj.save()
     kjj.group.refresh_from_db()
     assert (kjj.group_id, kjj.group.name) == (group_pk, "department:nt-kjj2")
+
+
+def test_moving_a_user_returns_their_claimed_tasks_to_the_old_department(
+    client, secretariat, kjj_officer, jyj, proposal_277
+):
+    task = proposal_277.tasks().get(flow_task=ProposalFlow.sign_for)
+    with task.activation() as activation:
+        activation.assign(kjj_officer)
+    client.force_login(secretariat)
+    client.post(
+        reverse("manage:user_edit", args=[kjj_officer.pk]),
+        {"username": "kjj_officer", "name": "张敏", "department": jyj.pk, "roles": ["officer"]},
+    )
+    task.refresh_from_db()
+    assert (task.status, task.owner_id) == (STATUS.NEW, None)
+    client.force_login(kjj_officer)
+    assert proposal_277.title not in client.get(reverse("desk:index")).content.decode()
+
+
+def test_the_secretariat_cannot_touch_system_accounts(client, secretariat, db):
+    from tests.conftest import make_user
+
+    root = make_user("root", "管理员", None)
+    root.is_staff = root.is_superuser = True
+    root.save()
+    client.force_login(secretariat)
+    assert client.get(reverse("manage:user_edit", args=[root.pk])).status_code == 404
+    assert client.post(reverse("manage:user_deactivate", args=[root.pk])).status_code == 404
+    root.refresh_from_db()
+    assert root.is_active

@@ -47,7 +47,9 @@ def test_preview_then_confirm_imports_every_row(secretariat_client, kjj, kx):
     assert "2 名用户可以导入" in preview.content.decode()
     assert User.objects.count() == before  # a dry run changes nothing
 
-    result = secretariat_client.post(reverse("manage:user_import"), {"confirm": "1"})
+    result = secretariat_client.post(
+        reverse("manage:user_import"), {"confirm": "1", "token": preview.context["token"]}
+    )
     assert result.status_code == 200
     sun = User.objects.get(username="13900000001")
     assert (sun.name, sun.department, sun.role_set) == ("孙悦", kjj, {"officer"})
@@ -73,7 +75,8 @@ def test_unknown_department_gets_suggestions_and_nothing_is_imported(secretariat
     assert 'id="confirm-import"' not in page
     assert not User.objects.filter(username__in=["13900000001", "13900000003"]).exists()
     # a confirm without a clean preview imports nothing either
-    secretariat_client.post(reverse("manage:user_import"), {"confirm": "1"})
+    assert "token" not in response.context
+    secretariat_client.post(reverse("manage:user_import"), {"confirm": "1", "token": "x" * 32})
     assert not User.objects.filter(username="13900000001").exists()
 
 
@@ -134,3 +137,47 @@ def test_officers_cannot_import(client, kjj_officer):
         {"file": workbook([["孙悦", "科技局", "经办人", "13900000001", ""]]), "preview": "1"},
     )
     assert response.status_code == 403
+
+
+def test_confirm_imports_only_the_previewed_file_once(client, secretariat, kjj):
+    client.force_login(secretariat)
+    first = upload(client, workbook([["孙悦", "科技局", "经办人", "13900000001", ""]]))
+    second = upload(client, workbook([["钱进", "科技局", "经办人", "13900000002", ""]]))
+    client.post(reverse("manage:user_import"), {"confirm": "1", "token": first.context["token"]})
+    assert User.objects.filter(username="13900000001").exists()
+    assert not User.objects.filter(username="13900000002").exists()
+    # the same token cannot import twice
+    again = client.post(reverse("manage:user_import"), {"confirm": "1", "token": first.context["token"]})
+    assert again.status_code == 302
+    assert second.context["token"] != first.context["token"]
+
+
+def test_another_secretary_cannot_confirm_my_preview(client, secretariat, kjj):
+    from tests.conftest import make_user
+
+    client.force_login(secretariat)
+    preview = upload(client, workbook([["孙悦", "科技局", "经办人", "13900000001", ""]]))
+    other = make_user("secretariat2", "吴秘书", kjj, "secretariat")
+    client.force_login(other)
+    client.post(reverse("manage:user_import"), {"confirm": "1", "token": preview.context["token"]})
+    assert not User.objects.filter(username="13900000001").exists()
+
+
+def test_ambiguous_short_names_and_namesakes_are_reported(secretariat_client, kjj, kjj_officer):
+    from tests.conftest import make_department
+
+    make_department("hm-jyj", "海门市教育局", "教育局")
+    make_department("qd-jyj", "启东市教育局", "教育局")
+    response = upload(
+        secretariat_client,
+        workbook(
+            [
+                ["孙悦", "教育局", "经办人", "13900000001", ""],
+                ["张敏", "科技局", "经办人", "13900000002", ""],
+            ]
+        ),
+    )
+    page = response.content.decode()
+    assert "海门市教育局" in page and "启东市教育局" in page
+    assert "科技局已有名为张敏的用户" in page or "张敏" in page
+    assert page.count('class="row-error"') == 2

@@ -66,6 +66,30 @@ def test_outsider_cannot_bulk_claim_or_list_another_departments_tasks(client, pr
     client.force_login(jyj_officer)
     page = client.post(reverse("workflow:tasks_assign"), {"select_all": "1"})
     assert f"#{task.process_id}/{task.pk}" not in page.content.decode()
-    client.post(reverse("workflow:tasks_assign"), {"pk": [task.pk], "_continue": "1"})
+    client.post(reverse("workflow:tasks_assign"), {"pk": [task.pk], "_confirm": "1"})
     task.refresh_from_db()
     assert task.owner_id is None
+
+
+def test_a_task_cannot_be_reached_through_another_visible_process(
+    client, proposal_277, jyj, kjj, jyj_officer
+):
+    """viewflow loads a task by its own key; pairing it with one's own process must not work."""
+    own = services.proposal_register(
+        kind="suggestion",
+        session="2017年",
+        number="900",
+        title="教育局自己的建议",
+        content="内容",
+        proposers=[{"name": "某代表"}],
+    )
+    services.proposal_assign(proposal=own, lead=jyj)
+    own_process = own.processes().get()
+    other_task = proposal_277.tasks().get(flow_task=ProposalFlow.sign_for)
+    client.force_login(jyj_officer)
+    for action in ("detail", "assign", "execute"):
+        url = other_task.flow_task.reverse(action, args=[own_process.pk, other_task.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    other_task.refresh_from_db()
+    assert other_task.owner_id is None
