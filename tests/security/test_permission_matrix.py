@@ -52,7 +52,9 @@ ROLES = [
     "jyj_head",
     "secretariat",
     "leader",
+    "jyj_leader",
 ]
+OUTSIDERS = {"jyj_officer", "jyj_head", "jyj_leader"}
 
 
 def url_patterns():
@@ -91,6 +93,9 @@ def world(db):
         }
         people["leader"].oversees_all = True
         people["leader"].save()
+        # a leader whose scope is 教育局 only: an outsider to 科技局's work
+        people["jyj_leader"] = make_user("jyj_leader", "孙副市长", city, "leader")
+        people["jyj_leader"].oversees.add(jyj)
 
         def proposal(number):
             item = services.proposal_register(
@@ -106,6 +111,16 @@ def world(db):
 
         open_proposal = proposal("1")
         signed_proposal = proposal("2")
+        # 教育局's own work: its process must not open the door to 科技局's tasks
+        own = services.proposal_register(
+            kind="suggestion",
+            session="2024年",
+            number="3",
+            title="教育局的建议",
+            content="内容",
+            proposers=[{"name": "某代表"}],
+        )
+        services.proposal_assign(proposal=own, lead=jyj)
     # the reminder of the open proposal fires; the other one is signed for and finished
     with time_machine.travel(datetime.datetime(2024, 3, 12, 9, 30, tzinfo=SHANGHAI), tick=False):
         task = signed_proposal.tasks().get(flow_task_type="HUMAN")
@@ -115,7 +130,7 @@ def world(db):
         with task.activation() as activation:
             activation.start(None)
             activation.execute()
-        assert fire_due_timers() == 1
+        assert fire_due_timers() == 2  # the reminders of the open proposal and of 教育局's own
 
     meeting = JointMeeting.objects.create(name="南通双创联席会议", short_name="双创", office=kjj)
     table = DutyTable.objects.create(meeting=meeting, title="重点任务分解表")
@@ -124,6 +139,7 @@ def world(db):
     return {
         "people": people,
         "proposals": [open_proposal, signed_proposal],
+        "outsiders_process": own.processes().get(),
         "duty": duty,
         "department": kjj,
         "user": people["kx_officer"],
@@ -138,6 +154,7 @@ PK_OBJECTS = {
     "manage:user_deactivate": lambda world: world["user"],
 }
 PROPOSAL_VIEWERS = {"kjj_officer", "kjj_head", "kx_officer", "kx_head", "secretariat", "leader"}
+assert not PROPOSAL_VIEWERS & OUTSIDERS
 DUTY_VIEWERS = PROPOSAL_VIEWERS
 
 
@@ -256,14 +273,20 @@ def check_role(client, world, role):
             else:
                 if response.status_code not in (403, 404):
                     failures.append(where + " (outsider reached another department's object)")
-                before = state_fingerprint()
-                post = client.post(url)
-                if post.status_code not in (403, 404, 405) or state_fingerprint() != before:
-                    failures.append(
-                        f"{role} POST {url} ({name}) → {post.status_code} (outsider changed state)"
-                    )
+                targets = [url]
+                if "<int:task_pk>" in route:
+                    # the same task through the outsider's own, visible process
+                    own = world["outsiders_process"].pk
+                    targets.append(re.sub(r"^(/workflow/flows/\w+/)\d+/", rf"\g<1>{own}/", url))
+                for target in targets:
+                    if target != url and client.get(target).status_code not in (403, 404):
+                        failures.append(f"{role} GET {target} ({name}): task reached through own process")
+                    before = state_fingerprint()
+                    post = client.post(target)
+                    if post.status_code not in (403, 404, 405) or state_fingerprint() != before:
+                        failures.append(f"{role} POST {target} ({name}) → {post.status_code}: not refused")
             continue
-        if response.status_code == 200 and role.startswith("jyj"):
+        if response.status_code == 200 and role in OUTSIDERS:
             content = response.content.decode(errors="replace")
             leaked = [marker for marker in SECRET_MARKERS if marker in content]
             if leaked:
