@@ -26,6 +26,16 @@ def make_user(username, name, department, *roles):
     return user
 
 
+@pytest.fixture(autouse=True)
+def fresh_calendar():
+    """Each test reads the calendar corrections its own database holds."""
+    from workflows.calendar import calendar_reload
+
+    calendar_reload()
+    yield
+    calendar_reload()
+
+
 @pytest.fixture
 def kjj(db):
     return make_department("nt-kjj", "南通市科学技术局", "科技局")

@@ -1,7 +1,5 @@
 """Business writes of the proposal process; views, flows and Celery tasks call these."""
 
-import datetime
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -9,8 +7,6 @@ from django.utils import timezone
 from accounts.services import department_perm_grant
 from workflows.calendar import add_working_days
 from workflows.models import Proposal, Proposer
-
-SIGN_FOR_REMINDER_TIME = datetime.time(9, 0)
 
 
 @transaction.atomic
@@ -52,11 +48,6 @@ def proposal_assign(*, proposal, lead, co_handlers=()):
     return ProposalFlow.start.run(proposal=proposal)
 
 
-def proposal_sign_for_reminder_at(proposal):
-    """The sign-for reminder goes out at 09:00 on the deadline day (the last working day)."""
-    return timezone.make_aware(datetime.datetime.combine(proposal.sign_for_deadline, SIGN_FOR_REMINDER_TIME))
-
-
 @transaction.atomic
 def proposal_sign_for(*, proposal, user):
     """签收: the lead department accepts the proposal and starts handling it."""
@@ -64,10 +55,3 @@ def proposal_sign_for(*, proposal, user):
     proposal.signed_for_at = timezone.now()
     proposal.signed_for_by = user
     proposal.save(update_fields=["status", "signed_for_at", "signed_for_by"])
-
-
-def proposal_sign_for_remind(*, proposal):
-    """Mark the sign-for reminder as sent; a second call changes nothing."""
-    return Proposal.objects.filter(
-        pk=proposal.pk, signed_for_at__isnull=True, sign_for_reminded_at__isnull=True
-    ).update(sign_for_reminded_at=timezone.now())
