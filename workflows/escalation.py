@@ -352,7 +352,10 @@ def _rung_texts(notice):
             f"【{times}督办】{department}：{title}的“{step}”环节已逾期{notice.days_overdue}个工作日，"
             f"请督促落实。"
         )
-        summary = f"“{step}”已逾期{notice.days_overdue}个工作日，向{department}发出{times}督办单（{notice.reference}）"
+        summary = (
+            f"“{step}”已逾期{notice.days_overdue}个工作日，"
+            f"向{department}发出{times}督办单（{notice.reference}）"
+        )
     return subject, body, sms, summary
 
 
