@@ -11,6 +11,7 @@ import threading
 import time
 
 import chinese_calendar.constants
+from django.db import transaction
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -114,3 +115,40 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         count += is_working_day(day)
         day += ONE_DAY
     return count
+
+
+def _calendar_changed(day):
+    from workflows.tasks import timers_reschedule
+
+    calendar_reload()
+    transaction.on_commit(calendar_reload)
+    timers_reschedule.delay_on_commit(day.isoformat())
+
+
+@transaction.atomic
+def calendar_correction_add(*, day, is_working_day, note="", actor=None):
+    """Correct one day of the official calendar; scheduled escalation timers follow."""
+    from workflows.models import CalendarCorrection
+
+    correction = CalendarCorrection.objects.create(
+        day=day, is_working_day=is_working_day, note=note, created_by=actor
+    )
+    _calendar_changed(day)
+    return correction
+
+
+@transaction.atomic
+def calendar_correction_delete(*, correction):
+    correction.delete()
+    _calendar_changed(correction.day)
+
+
+@transaction.atomic
+def calendar_year_confirm(*, year, actor=None):
+    """Record that the holiday arrangement of ``year`` has been entered in full."""
+    from workflows.models import CalendarYear
+
+    entry, _created = CalendarYear.objects.get_or_create(year=year, defaults={"confirmed_by": actor})
+    calendar_reload()
+    transaction.on_commit(calendar_reload)
+    return entry

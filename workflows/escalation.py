@@ -53,6 +53,7 @@ from workflows.calendar import (
     add_working_days,
     next_working_day,
     subtract_working_days,
+    uncovered_years,
     working_day_on_or_after,
     working_days_between,
 )
@@ -61,6 +62,7 @@ from workflows.models import Deadline, Light, Notice, Notification
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+RESCHEDULE_MARGIN = datetime.timedelta(days=60)
 LIGHT_SEVERITY = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 AUDIT_ACTIONS = {
     Notice.Kind.REMINDER: AuditEvent.Action.REMIND,
@@ -568,6 +570,40 @@ def timers_fire(*, batch_size=BATCH_SIZE):
                     fired += _viewflow_timer_fire(timer)
 
 
+def rung_at(kind, sequence, due, rule):
+    """When a given rung of a deadline falls, or None when the ladder has no such rung."""
+    for rung in itertools.islice(ladder_rungs(due, rule), sequence + 3):
+        if (rung.kind, rung.sequence) == (kind, sequence):
+            return rung.at
+    return None
+
+
+def timers_reschedule(*, day, now=None):
+    """After a correction of ``day`` in the calendar, move the scheduled rungs it shifts.
+
+    A rung falls at most a few weeks from its deadline, except weekly repeats, which chain from
+    the first 督办; so only deadlines due before ``day`` plus that margin can be affected.
+    Returns how many timers moved.
+    """
+    now = now or timezone.now()
+    timers = (
+        Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED, scheduled__gte=now)
+        .filter(
+            previous__deadline__closed_at__isnull=True,
+            previous__deadline__due__lte=day + RESCHEDULE_MARGIN,
+        )
+        .annotate(due=models.F("previous__deadline__due"))
+    )
+    moved = 0
+    for timer in timers.iterator(chunk_size=1000):
+        if not isinstance(timer.flow_task, Ladder):
+            continue
+        at = rung_at(timer.data.get("kind"), timer.data.get("sequence", 0), timer.due, timer.flow_task.rule)
+        if at is not None and at != timer.scheduled:
+            moved += Task.objects.filter(pk=timer.pk, status=STATUS.SCHEDULED).update(scheduled=at)
+    return moved
+
+
 def with_light(queryset):
     """Annotate subjects (duties, proposals) with ``light``: the worst light of their open
     deadlines, green when none is open."""
@@ -587,6 +623,18 @@ def with_light(queryset):
         .values("light")[:1]
     )
     return queryset.annotate(light=Coalesce(models.Subquery(worst), Value(Light.GREEN)))
+
+
+def light_worst(deadlines):
+    """The light of an item: the worst among its open deadlines, green when none is open."""
+    lights = [deadline.light for deadline in deadlines if deadline.is_open]
+    return max(lights, key=LIGHT_SEVERITY.__getitem__, default=Light.GREEN)
+
+
+def uncovered_deadline_years():
+    """Years holding an open deadline whose holiday arrangement nobody has entered yet."""
+    years = Deadline.objects.open().dates("due", "year")
+    return uncovered_years(day.year for day in years)
 
 
 @transaction.atomic

@@ -319,7 +319,7 @@ class Notice(models.Model):
         return f"{self.get_kind_display()} {self.reference}"
 
     def get_absolute_url(self):
-        return reverse("desk:notice_pdf", args=[self.pk])
+        return reverse("desk:notice_detail", args=[self.pk])
 
     @property
     def reference(self):

@@ -1,5 +1,6 @@
 """Celery tasks: thin triggers that take primary keys; the work lives in the services."""
 
+import datetime
 import logging
 import uuid
 
@@ -48,6 +49,12 @@ def notices_render(notice_ids):
 def outbox_sweep():
     """Queue again the messages and PDFs still pending after the retry timeout."""
     return notifications.notifications_sweep() + pdf.notices_pdf_sweep()
+
+
+@shared_task
+def timers_reschedule(day):
+    """After a calendar correction of ``day`` (ISO date), move the escalation timers it shifts."""
+    return escalation.timers_reschedule(day=datetime.date.fromisoformat(day))
 
 
 @shared_task
