@@ -27,6 +27,12 @@ def make_user(username, name, department, *roles):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Named people are created in almost every test; the production hasher takes a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fresh_calendar():
     """Each test reads the calendar corrections its own database holds."""
     from workflows.calendar import calendar_reload

@@ -49,6 +49,12 @@ def _corrections():
     return days, years
 
 
+def calendar_version():
+    """Changes whenever the corrections are read again: a key for caching date arithmetic."""
+    _corrections()
+    return _snapshot["loaded_at"]
+
+
 def is_working_day(day: datetime.date) -> bool:
     days, _years = _corrections()
     if day in days:

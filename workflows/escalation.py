@@ -25,6 +25,7 @@ fire it twice, and a dispatcher that dies mid-batch leaves the batch due for the
 """
 
 import datetime
+import functools
 import itertools
 import logging
 from collections import defaultdict
@@ -46,11 +47,12 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes.boundary import TimerBoundaryActivation
 from viewflow.workflow.status import STATUS
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_record_many
 from accounts.models import AuditEvent, Department, Role, User, UserRole
 from workflows import notifications
 from workflows.calendar import (
     add_working_days,
+    calendar_version,
     next_working_day,
     subtract_working_days,
     uncovered_years,
@@ -61,7 +63,22 @@ from workflows.models import Deadline, Light, Notice, Notification
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
+# what firing a rung reads of a deadline, its step's task and its department
+DEADLINE_FIELDS = (
+    "content_type_id",
+    "object_id",
+    "due",
+    "round",
+    "light",
+    "closed_at",
+    "task__process_id",
+    "task__flow_task",
+    "task__token",
+    "task__owner_id",
+    "task__finished",
+    "department__name",
+)
 RESCHEDULE_MARGIN = datetime.timedelta(days=60)
 LIGHT_SEVERITY = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 AUDIT_ACTIONS = {
@@ -116,13 +133,24 @@ def _moment(day, rule):
     return timezone.make_aware(datetime.datetime.combine(day, rule.notice_time))
 
 
+@functools.lru_cache(maxsize=4096)
+def _ladder_start(due, rule, version):
+    """The first three rungs of a deadline; many deadlines share a date, and a dispatcher pass
+    fires thousands of timers (``version`` renews the cache when the calendar changes)."""
+    supervise_day = add_working_days(due, rule.supervise_after)
+    return (
+        Rung(Notice.Kind.REMINDER, 0, _moment(subtract_working_days(due, rule.remind_before), rule)),
+        Rung(Notice.Kind.URGING, 0, _moment(next_working_day(due), rule)),
+        Rung(Notice.Kind.SUPERVISION, 0, _moment(supervise_day, rule)),
+    )
+
+
 def ladder_rungs(due, rule):
     """The rungs of a deadline in order; endless while the 督办 repeats weekly."""
-    yield Rung(Notice.Kind.REMINDER, 0, _moment(subtract_working_days(due, rule.remind_before), rule))
-    yield Rung(Notice.Kind.URGING, 0, _moment(next_working_day(due), rule))
-    day = add_working_days(due, rule.supervise_after)
-    yield Rung(Notice.Kind.SUPERVISION, 0, _moment(day, rule))
+    start = _ladder_start(due, rule, calendar_version())
+    yield from start
     if rule.repeat_every:
+        day = timezone.localdate(start[-1].at)
         for sequence in itertools.count(1):
             # from the previous repeat, so a long holiday never bunches two repeats together
             day = working_day_on_or_after(day + datetime.timedelta(days=rule.repeat_every))
@@ -371,8 +399,10 @@ def escalation_fire(*, timers, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     with translation.override(settings.LANGUAGE_CODE):
-        deadlines = Deadline.objects.select_related("task", "department").in_bulk(
-            {timer.data.get("deadline") for timer in timers} - {None}
+        deadlines = (
+            Deadline.objects.select_related("task", "department")
+            .only(*DEADLINE_FIELDS)
+            .in_bulk({timer.data.get("deadline") for timer in timers} - {None})
         )
         subjects = _subjects(deadlines.values())
         notices, new_timers, changed = [], [], {}
@@ -414,10 +444,19 @@ def escalation_fire(*, timers, now=None):
                 new_timers.append((_timer_new(timer.flow_task, task, deadline, upcoming), task))
 
         Notice.objects.bulk_create(notices)
-        Deadline.objects.bulk_update(changed.values(), ["light", "closed_at"])
+        _deadlines_save(changed.values())
         _timers_save(new_timers)
         _notices_announce(notices, subjects)
     return notices
+
+
+def _deadlines_save(deadlines):
+    """Store the new lights and closings, one UPDATE per distinct value."""
+    by_value = defaultdict(list)
+    for deadline in deadlines:
+        by_value[(deadline.light, deadline.closed_at)].append(deadline.pk)
+    for (light, closed_at), ids in by_value.items():
+        Deadline.objects.filter(pk__in=ids).update(light=light, closed_at=closed_at)
 
 
 def _legacy_timer_adopt(timer, now):
@@ -440,23 +479,25 @@ def _notices_announce(notices, subjects):
     users = User.objects.only("pk", "email", "mobile").in_bulk(
         {user_id for user_ids in recipients.values() for user_id in user_ids}
     )
-    rows = []
+    rows, events = [], []
     for notice in notices:
         deadline = notice.deadline
         subject = subjects[(deadline.content_type_id, deadline.object_id)]
         title, body, sms, summary = _rung_texts(notice)
-        audit_record(
-            action=AUDIT_ACTIONS[notice.kind],
-            summary=summary,
-            obj=subject,
-            department=deadline.department,
-            after={
-                "notice": notice.pk,
-                "kind": notice.kind,
-                "sequence": notice.sequence,
-                "deadline": notice.due.isoformat(),
-                "days_overdue": notice.days_overdue,
-            },
+        events.append(
+            {
+                "action": AUDIT_ACTIONS[notice.kind],
+                "summary": summary,
+                "obj": subject,
+                "department": deadline.department,
+                "after": {
+                    "notice": notice.pk,
+                    "kind": notice.kind,
+                    "sequence": notice.sequence,
+                    "deadline": notice.due.isoformat(),
+                    "days_overdue": notice.days_overdue,
+                },
+            }
         )
         url = subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else ""
         for user_id in recipients[notice.pk]:
@@ -470,6 +511,7 @@ def _notices_announce(notices, subjects):
                 key=f"notice:{notice.pk}",
                 notice=notice,
             )
+    audit_record_many(events)
     notifications.notifications_store(rows)
     ids = [notice.pk for notice in notices]
     for start in range(0, len(ids), notifications.QUEUE_CHUNK):
@@ -482,7 +524,7 @@ def _due_timers(now, batch_size, skipped):
         timers = timers.exclude(pk__in=skipped)
     if connection.features.has_select_for_update_skip_locked:
         timers = timers.select_for_update(skip_locked=True)
-    return list(timers.order_by("scheduled")[:batch_size])
+    return list(timers.only("process_id", "flow_task", "status", "data").order_by("scheduled")[:batch_size])
 
 
 def _processes_lock(process_ids):

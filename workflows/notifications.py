@@ -14,6 +14,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import connection
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,45 +35,93 @@ def extension_list_url():
     return reverse("desk:extension_list")
 
 
+COLUMNS = (
+    "recipient_id",
+    "channel",
+    "topic",
+    "address",
+    "subject",
+    "body",
+    "url",
+    "notice_id",
+    "idempotency_key",
+    "status",
+    "attempts",
+    "claimed_until",
+    "last_error",
+    "created_at",
+    "sent_at",
+    "read_at",
+)
+
+
 def message_rows(*, user, topic, subject, body, url, key, sms=None, notice=None):
-    """The outbox rows of one message to one person: in the product, by e-mail when they have an
-    address, and by SMS when ``sms`` text is given and they have a mobile number."""
+    """The outbox rows (column values) of one message to one person: in the product, by e-mail
+    when they have an address, and by SMS when ``sms`` text is given and they have a mobile."""
     now = timezone.now()
-    common = {"recipient": user, "topic": topic, "subject": subject[:200], "url": url, "notice": notice}
+    common = {
+        "recipient_id": user.pk,
+        "topic": topic,
+        "subject": subject[:200],
+        "url": url,
+        "notice_id": notice.pk if notice is not None else None,
+        "attempts": 0,
+        "claimed_until": None,
+        "last_error": "",
+        "created_at": now,
+        "read_at": None,
+    }
+    pending = {"status": Notification.Status.PENDING, "sent_at": None}
     rows = [
-        Notification(
-            channel=Notification.Channel.IN_APP,
-            body=body,
-            idempotency_key=f"{key}:{user.pk}:in_app",
-            status=Notification.Status.SENT,
-            created_at=now,
-            sent_at=now,
+        {
             **common,
-        )
+            "channel": Notification.Channel.IN_APP,
+            "address": "",
+            "body": body,
+            "idempotency_key": f"{key}:{user.pk}:in_app",
+            "status": Notification.Status.SENT,
+            "sent_at": now,
+        }
     ]
     if user.email:
         rows.append(
-            Notification(
-                channel=Notification.Channel.EMAIL,
-                address=user.email,
-                body=body,
-                idempotency_key=f"{key}:{user.pk}:email",
-                created_at=now,
+            {
                 **common,
-            )
+                **pending,
+                "channel": Notification.Channel.EMAIL,
+                "address": user.email,
+                "body": body,
+                "idempotency_key": f"{key}:{user.pk}:email",
+            }
         )
     if sms and user.mobile:
         rows.append(
-            Notification(
-                channel=Notification.Channel.SMS,
-                address=user.mobile,
-                body=sms,
-                idempotency_key=f"{key}:{user.pk}:sms",
-                created_at=now,
+            {
                 **common,
-            )
+                **pending,
+                "channel": Notification.Channel.SMS,
+                "address": user.mobile,
+                "body": sms,
+                "idempotency_key": f"{key}:{user.pk}:sms",
+            }
         )
     return rows
+
+
+def _rows_insert(rows, ignore_conflicts):
+    if connection.vendor == "postgresql" and not ignore_conflicts:
+        # COPY: a dispatcher pass may store tens of thousands of rows
+        columns = ", ".join(Notification._meta.get_field(name.removesuffix("_id")).column for name in COLUMNS)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {Notification._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([row[name] for name in COLUMNS])
+    else:
+        Notification.objects.bulk_create(
+            [Notification(**row) for row in rows], ignore_conflicts=ignore_conflicts, batch_size=2000
+        )
 
 
 def notifications_store(rows, *, ignore_conflicts=False):
@@ -82,17 +131,13 @@ def notifications_store(rows, *, ignore_conflicts=False):
     """
     if not rows:
         return []
-    Notification.objects.bulk_create(rows, ignore_conflicts=ignore_conflicts, batch_size=2000)
-    pending = [row for row in rows if row.status == Notification.Status.PENDING]
-    if ignore_conflicts:
-        ids = list(
-            Notification.objects.filter(
-                idempotency_key__in=[row.idempotency_key for row in pending],
-                status=Notification.Status.PENDING,
-            ).values_list("pk", flat=True)
-        )
-    else:
-        ids = [row.pk for row in pending]
+    _rows_insert(rows, ignore_conflicts)
+    keys = [row["idempotency_key"] for row in rows if row["status"] == Notification.Status.PENDING]
+    ids = []
+    for start in range(0, len(keys), 5000):
+        ids += Notification.objects.filter(
+            idempotency_key__in=keys[start : start + 5000], status=Notification.Status.PENDING
+        ).values_list("pk", flat=True)
     notifications_queue(ids)
     return ids
 
