@@ -209,7 +209,6 @@ class Deadline(models.Model):
         on_delete=models.PROTECT,
         related_name="deadlines",
     )
-    step = models.CharField(_("step"), max_length=100)
     original_due = models.DateField(_("original deadline"))
     due = models.DateField(_("deadline"))
     cap = models.DateField(_("latest date an extension may reach"), null=True, blank=True)
