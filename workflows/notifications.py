@@ -11,6 +11,7 @@ travels with the message: as the e-mail Message-ID and as the SMS gateway's requ
 import datetime
 import hashlib
 import logging
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -151,7 +152,7 @@ def notifications_queue(ids):
 
 
 def _email_send(notification):
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     digest = hashlib.sha256(notification.idempotency_key.encode()).hexdigest()[:40]
     body = notification.body
     if notification.url:

@@ -60,7 +60,8 @@ def test_a_message_is_stored_once_per_channel_the_person_can_receive(officer, kj
     assert set(store(no_contact, key="other")) == {"in_app"}
 
 
-def test_email_goes_over_smtp_once_with_its_idempotency_key(officer, smtp_server):
+def test_email_goes_over_smtp_once_with_its_idempotency_key(officer, smtp_server, settings):
+    settings.DEFAULT_FROM_EMAIL = "联席会议办公室 <dubian@example.gov.cn>"
     row = store(officer)["email"]
     assert notifications.notification_deliver(notification_id=row.pk)
     assert not notifications.notification_deliver(notification_id=row.pk)
@@ -69,6 +70,7 @@ def test_email_goes_over_smtp_once_with_its_idempotency_key(officer, smtp_server
     (envelope,) = smtp_server.messages
     message = email.message_from_bytes(envelope.content)
     assert message["X-Idempotency-Key"] == row.idempotency_key
+    assert message["Message-ID"].endswith("@example.gov.cn>")
     assert message["Subject"] and "催办" in str(
         email.header.make_header(email.header.decode_header(message["Subject"]))
     )
