@@ -7,9 +7,11 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django.views.decorators.http import require_POST
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -177,7 +179,9 @@ def notification_read(request, pk):
     """Mark one message read and follow its link."""
     notification = access.notification_get_for_user(request.user, pk)
     notifications.notifications_mark_read(user=request.user, notification=notification)
-    return redirect(notification.url or "desk:notification_list")
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("desk:notification_list")
 
 
 @login_required
@@ -286,6 +290,9 @@ def extension_decide(request, pk):
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
+        return redirect("desk:extension_list")
+    except FlowLockFailed:
+        messages.error(request, _("The item is being updated by someone else; please try again."))
         return redirect("desk:extension_list")
     messages.success(request, _("Decision recorded."))
     return redirect("desk:extension_list")
