@@ -170,14 +170,6 @@ def test_a_gateway_error_keeps_the_sms_pending(officer, gateway):
     assert "503" in row.last_error
 
 
-def test_the_http_gateway_needs_its_url(tmp_path):
-    from tests.config.test_settings import start_django
-
-    result = start_django(SMS_BACKEND="workflows.sms.HttpSmsBackend", SMS_GATEWAY_URL="")
-    assert result.returncode != 0
-    assert "SMS_GATEWAY_URL" in result.stderr
-
-
 def test_beat_sends_the_digest_at_half_past_eight():
     schedule = settings.CELERY_BEAT_SCHEDULE["morning-digest"]
     assert schedule["task"] == "workflows.tasks.morning_digest"
