@@ -130,7 +130,10 @@ def chinese_date(day):
 
 
 def _moment(day, rule):
-    return timezone.make_aware(datetime.datetime.combine(day, rule.notice_time))
+    """The notice time of ``day`` in the deployment's time zone (TIME_ZONE)."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day, rule.notice_time), timezone.get_default_timezone()
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -150,7 +153,7 @@ def ladder_rungs(due, rule):
     start = _ladder_start(due, rule, calendar_version())
     yield from start
     if rule.repeat_every:
-        day = timezone.localdate(start[-1].at)
+        day = timezone.localdate(start[-1].at, timezone.get_default_timezone())
         for sequence in itertools.count(1):
             # from the previous repeat, so a long holiday never bunches two repeats together
             day = working_day_on_or_after(day + datetime.timedelta(days=rule.repeat_every))
@@ -357,7 +360,8 @@ def _rung_texts(notice):
     if notice.kind == Notice.Kind.REMINDER:
         left = working_days_between(timezone.localdate(notice.issued_at), notice.due)
         subject = f"【临期提醒】{title}"
-        body = f"{department}：{title}的“{step}”环节将于{due}到期（还有{left}个工作日），请抓紧办理。"
+        remaining = f"还有{left}个工作日" if left else "今日到期"
+        body = f"{department}：{title}的“{step}”环节将于{due}到期（{remaining}），请抓紧办理。"
         sms = f"【临期提醒】{department}：{title}的“{step}”环节将于{due}到期，请抓紧办理。"
         summary = f"“{step}”期限{due}临近，向{department}发出提醒（{notice.reference}）"
     elif notice.kind == Notice.Kind.URGING:
