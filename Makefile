@@ -15,3 +15,7 @@ lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/djlint templates --lint
+
+# Benchmarks (DESIGN.md section 7); DATABASE_URL selects PostgreSQL.
+bench:
+	.venv/bin/python bench/timers.py

@@ -1,15 +1,16 @@
 """Recording the audit trail (留痕). Every state change of a duty or proposal, every permission
-change and every login attempt goes through ``audit_record``."""
+change and every login attempt goes through ``audit_record`` (or ``audit_record_many`` for a
+batch, e.g. the escalation notices a timer dispatcher issues at once)."""
 
 from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import AuditEvent
 
 
-def audit_record(
+def _event(
     *, action, summary, actor=None, obj=None, department=None, before=None, after=None, ip_address=None
 ):
-    return AuditEvent.objects.create(
+    return AuditEvent(
         action=action,
         summary=summary[:500],
         actor=actor if actor is not None and actor.pk else None,
@@ -21,6 +22,19 @@ def audit_record(
         after=after,
         ip_address=ip_address,
     )
+
+
+def audit_record(**event):
+    """Record one event; takes ``action, summary`` and optionally ``actor, obj, department,
+    before, after, ip_address`` as keywords."""
+    record = _event(**event)
+    record.save()
+    return record
+
+
+def audit_record_many(events):
+    """Record many events in one statement; each is a dict of ``audit_record``'s keywords."""
+    return AuditEvent.objects.bulk_create([_event(**event) for event in events], batch_size=2000)
 
 
 def audit_timeline(obj):

@@ -1,5 +1,6 @@
 """Read settings from environment variables; a bad value stops start-up naming the variable."""
 
+import datetime
 import os
 from urllib.parse import urlparse
 
@@ -41,6 +42,15 @@ def get_int(name, default, *, minimum=None):
     if minimum is not None and number < minimum:
         return _fail(name, value, f"an integer >= {minimum}")
     return number
+
+
+def get_time(name, default):
+    """A time of day written HH:MM, e.g. 08:30."""
+    value = os.environ.get(name, default)
+    try:
+        return datetime.datetime.strptime(value.strip(), "%H:%M").time()
+    except ValueError:
+        return _fail(name, value, "a time of day such as 08:30")
 
 
 def get_list(name, default):

@@ -6,6 +6,7 @@ machine (SQLite, a filesystem broker, a database cache); production sets the URL
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workflows.context_processors.notifications",
             ],
         },
     },
@@ -172,10 +174,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 WORKFLOW_TIMER_INTERVAL = env.get_int("WORKFLOW_TIMER_INTERVAL", 30, minimum=1)
+DIGEST_TIME = env.get_time("DIGEST_TIME", "08:30")
 CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {
         "task": "workflows.tasks.workflow_timers_fire",
         "schedule": float(WORKFLOW_TIMER_INTERVAL),
+    },
+    "sweep-outbox": {"task": "workflows.tasks.outbox_sweep", "schedule": 60.0},
+    "morning-digest": {
+        "task": "workflows.tasks.morning_digest",
+        "schedule": crontab(hour=DIGEST_TIME.hour, minute=DIGEST_TIME.minute),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -183,6 +191,27 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Process rules (DESIGN.md section 4); every number is a default a deployment may change.
 PROPOSAL_SIGN_FOR_WORKING_DAYS = env.get_int("PROPOSAL_SIGN_FOR_WORKING_DAYS", 5, minimum=1)
 PROPOSAL_REPLY_MONTHS = env.get_int("PROPOSAL_REPLY_MONTHS", 3, minimum=1)
+PROPOSAL_MAX_MONTHS = env.get_int("PROPOSAL_MAX_MONTHS", 6, minimum=1)
+
+# The escalation ladder of every step with a deadline (DESIGN.md 4.1) and its notices.
+ESCALATION_REMIND_WORKING_DAYS = env.get_int("ESCALATION_REMIND_WORKING_DAYS", 3, minimum=0)
+ESCALATION_SUPERVISE_WORKING_DAYS = env.get_int("ESCALATION_SUPERVISE_WORKING_DAYS", 5, minimum=1)
+ESCALATION_REPEAT_DAYS = env.get_int("ESCALATION_REPEAT_DAYS", 7, minimum=0)
+ESCALATION_NOTICE_TIME = env.get_time("ESCALATION_NOTICE_TIME", "09:00")
+NOTICE_ISSUER = env.get_str("NOTICE_ISSUER", "联席会议办公室")
+
+# Notifications: links in e-mails, retries of the outbox, the SMS channel.
+SITE_URL = env.get_str("SITE_URL", "http://127.0.0.1:8000")
+NOTIFICATION_RETRY_SECONDS = env.get_int("NOTIFICATION_RETRY_SECONDS", 300, minimum=1)
+NOTIFICATION_MAX_ATTEMPTS = env.get_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
+SMS_BACKEND = env.get_str("SMS_BACKEND", "workflows.sms.LoggingSmsBackend")
+SMS_GATEWAY_URL = env.get_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env.get_str("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = 10
+if SMS_BACKEND == "workflows.sms.HttpSmsBackend" and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured(
+        "Environment variable SMS_GATEWAY_URL is required by SMS_BACKEND=HttpSmsBackend."
+    )
 
 # Production hardening, on whenever DEBUG is off.
 if not DEBUG:
@@ -202,6 +231,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # WeasyPrint reports every rendering step at INFO
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
     "root": {
         "handlers": ["console"],
         "level": env.get_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),

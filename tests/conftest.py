@@ -1,6 +1,11 @@
-"""Shared fixtures: named people in named departments, a real Celery worker."""
+"""Shared fixtures: named people in named departments, a real Celery worker, a local SMTP server."""
+
+import asyncio
+import socket
+import threading
 
 import pytest
+from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 
 from accounts.models import Department, User, UserRole
@@ -31,6 +36,22 @@ def make_user(username, name, department, *roles):
     for role in roles:
         UserRole.objects.create(user=user, role=role)
     return user
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Named people are created in almost every test; the production hasher takes a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar():
+    """Each test reads the calendar corrections its own database holds."""
+    from workflows.calendar import calendar_reload
+
+    calendar_reload()
+    yield
+    calendar_reload()
 
 
 @pytest.fixture
@@ -108,3 +129,42 @@ def celery_worker(transactional_db):
     celery_app.control.purge()  # messages left by an aborted run must not run against this test
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class MailSink:
+    """An aiosmtpd handler that keeps what it accepts. With ``hold_first`` the first message's DATA
+    never completes (as if the sending worker died mid-send); ``first_arrived`` is set meanwhile."""
+
+    def __init__(self, hold_first=False):
+        self.messages = []
+        self.hold_first = hold_first
+        self.first_arrived = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.hold_first and not self.first_arrived.is_set():
+            self.first_arrived.set()
+            await asyncio.sleep(3600)
+            return "451 Never completed"
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free local port; Django sends its mail there."""
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    sink.port = controller.port
+    sink.controller = controller
+    yield sink
+    controller.stop()

@@ -4,14 +4,14 @@ Objects outside the user's scope answer 404, so their existence is not revealed.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Task
 
 from accounts.access import scoped_for_user, sees_everything
-from workflows.models import Proposal, ProposalProcess
+from workflows.models import Deadline, Notice, Notification, Proposal, ProposalProcess
 
 
 def proposals_for_user(user):
@@ -69,3 +69,41 @@ def tasks_queue_for_user(user, flow_classes):
     """Unclaimed tasks the user may claim: their department's work."""
     _prime_viewflow_perm_cache(user)
     return Task.objects.queue(flow_classes, user)
+
+
+def deadlines_for_user(user):
+    """Deadlines of the user's department's steps and of the items the user may see."""
+    if not user.is_authenticated:
+        return Deadline.objects.none()
+    if sees_everything(user):
+        return Deadline.objects.all()
+    return Deadline.objects.filter(
+        Q(department_id=user.department_id)
+        | Q(
+            content_type=ContentType.objects.get_for_model(Proposal),
+            object_id__in=proposals_for_user(user).values("pk"),
+        )
+    )
+
+
+def deadline_get_for_user(user, pk):
+    return get_object_or_404(deadlines_for_user(user).select_related("task", "department"), pk=pk)
+
+
+def notices_for_user(user):
+    return Notice.objects.filter(deadline__in=deadlines_for_user(user))
+
+
+def notice_get_for_user(user, pk):
+    return get_object_or_404(notices_for_user(user), pk=pk)
+
+
+def notifications_for_user(user):
+    """The user's own messages in the product; nobody reads another person's."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user, channel=Notification.Channel.IN_APP)
+
+
+def notification_get_for_user(user, pk):
+    return get_object_or_404(notifications_for_user(user), pk=pk)

@@ -1,9 +1,9 @@
 """The proposal reply process (建议提案办理), DESIGN.md section 4.2.
 
 This is the start of the process: registration and assignment happen in services, which start
-the flow; the lead department then signs for the proposal, with a reminder timer on the
-sign-for deadline. Later steps (co-handling opinions, contact, reply letter, evaluation) extend
-this flow.
+the flow; the lead department then signs for the proposal within its deadline, on the escalation
+ladder (reminder, 催办, 督办). Later steps (co-handling opinions, contact, reply letter,
+evaluation) extend this flow.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from accounts.models import Role
-from workflows import services
+from workflows import escalation
 from workflows.models import ProposalProcess
 from workflows.views import SignForView
 
@@ -29,11 +29,10 @@ class ProposalFlow(flow.Flow):
         flow.View(SignForView.as_view())
         .Annotation(title=_("Sign for"))
         .Permission("workflows.handle_proposal", obj=lambda process: process.proposal)
-        .OnTimeout(this.sign_for_reminder_at, this.remind_sign_for, interrupting=False)
         .Next(this.end)
     )
-    remind_sign_for = flow.Function(this.send_sign_for_reminder).Next(this.reminded)
-    reminded = flow.End()
+    # Named as viewflow named the sign-for timer before, so scheduled rows keep their node.
+    sign_for__timeout = escalation.Ladder(this.sign_for, terms=this.sign_for_terms)
 
     end = flow.End()
 
@@ -41,14 +40,22 @@ class ProposalFlow(flow.Flow):
         activation.process.artifact = proposal
         return activation.process
 
-    def sign_for_reminder_at(self, activation):
-        return services.proposal_sign_for_reminder_at(activation.process.proposal)
-
-    def send_sign_for_reminder(self, activation):
-        services.proposal_sign_for_remind(proposal=activation.process.proposal)
+    def sign_for_terms(self, task):
+        proposal = task.process.artifact
+        return escalation.DeadlineTerms(
+            subject=proposal,
+            department=proposal.lead_department,
+            due=proposal.sign_for_deadline,
+            cap=proposal.extension_cap(),
+        )
 
     def has_view_permission(self, user, obj=None):
         """Everyone who works on proposals may open the flow; lists are scoped per object."""
         if not user.is_authenticated:
             return False
         return user.is_superuser or bool(user.department_id) or user.has_role(*Role.values)
+
+
+def flow_classes():
+    """Every flow whose tasks appear in inboxes and morning digests."""
+    return [ProposalFlow]

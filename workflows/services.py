@@ -1,7 +1,5 @@
 """Business writes of the proposal process; views, flows and Celery tasks call these."""
 
-import datetime
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -10,10 +8,10 @@ from viewflow.workflow.status import STATUS
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from accounts.services import work_access_grant, work_access_revoke
+from workflows import escalation
 from workflows.calendar import add_working_days
-from workflows.models import Proposal, Proposer
+from workflows.models import Deadline, Proposal, Proposer
 
-SIGN_FOR_REMINDER_TIME = datetime.time(9, 0)
 LEAD_PERMS = ("workflows.view_proposal", "workflows.handle_proposal")
 CO_HANDLER_PERMS = ("workflows.view_proposal",)
 
@@ -98,6 +96,15 @@ def proposal_reassign(*, proposal, lead, co_handlers=(), actor):
     for task in proposal.tasks().filter(status=STATUS.ASSIGNED):
         with task.activation() as activation:
             activation.unassign()
+    escalation.deadlines_reassign(subject=proposal, department=lead)
+    if proposal.status == Proposal.Status.ASSIGNED:
+        # the new lead department gets a full sign-for window of its own
+        proposal.sign_for_deadline = add_working_days(
+            timezone.localdate(), settings.PROPOSAL_SIGN_FOR_WORKING_DAYS
+        )
+        proposal.save(update_fields=["sign_for_deadline"])
+        for deadline in Deadline.objects.open().for_subject(proposal):
+            escalation.deadline_extend(deadline=deadline, due=proposal.sign_for_deadline)
     audit_record(
         action=AuditEvent.Action.REASSIGN,
         summary=f"主办单位由{old_lead}调整为{lead}",
@@ -105,13 +112,12 @@ def proposal_reassign(*, proposal, lead, co_handlers=(), actor):
         obj=proposal,
         department=lead,
         before={"lead": old_lead.code, "co_handlers": [d.code for d in old_co]},
-        after={"lead": lead.code, "co_handlers": [d.code for d in co_handlers]},
+        after={
+            "lead": lead.code,
+            "co_handlers": [d.code for d in co_handlers],
+            "sign_for_deadline": proposal.sign_for_deadline.isoformat(),
+        },
     )
-
-
-def proposal_sign_for_reminder_at(proposal):
-    """The sign-for reminder goes out at 09:00 on the deadline day (the last working day)."""
-    return timezone.make_aware(datetime.datetime.combine(proposal.sign_for_deadline, SIGN_FOR_REMINDER_TIME))
 
 
 @transaction.atomic
@@ -130,19 +136,3 @@ def proposal_sign_for(*, proposal, user):
         before={"status": Proposal.Status.ASSIGNED},
         after={"status": Proposal.Status.HANDLING},
     )
-
-
-@transaction.atomic
-def proposal_sign_for_remind(*, proposal):
-    """Mark the sign-for reminder as sent; a second call changes nothing."""
-    sent = Proposal.objects.filter(
-        pk=proposal.pk, signed_for_at__isnull=True, sign_for_reminded_at__isnull=True
-    ).update(sign_for_reminded_at=timezone.now())
-    if sent:
-        audit_record(
-            action=AuditEvent.Action.REMIND,
-            summary=f"签收期限（{proposal.sign_for_deadline:%Y年%-m月%-d日}）临近，提醒{proposal.lead_department}签收",
-            obj=proposal,
-            department=proposal.lead_department,
-        )
-    return sent

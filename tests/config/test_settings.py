@@ -40,6 +40,10 @@ def test_defaults_start():
         ("TIME_ZONE", "Mars/Olympus"),
         ("LANGUAGE_CODE", "fr"),
         ("LOG_LEVEL", "LOUD"),
+        ("DIGEST_TIME", "half past eight"),
+        ("ESCALATION_NOTICE_TIME", "25:00"),
+        ("ESCALATION_SUPERVISE_WORKING_DAYS", "0"),
+        ("NOTIFICATION_RETRY_SECONDS", "soon"),
     ],
 )
 def test_bad_value_fails_naming_the_variable(variable, value):
@@ -54,3 +58,9 @@ def test_production_requires_a_secret_key():
     result = start_django(**env)
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
+
+
+def test_the_http_sms_gateway_needs_its_url():
+    result = start_django(SMS_BACKEND="workflows.sms.HttpSmsBackend", SMS_GATEWAY_URL="")
+    assert result.returncode != 0
+    assert "Environment variable SMS_GATEWAY_URL is required" in result.stderr

@@ -43,6 +43,8 @@ SECRETARIAT_ONLY_PREFIX = "manage/"
 STAFF_ONLY_PREFIX = "admin/"
 # views whose only purpose is a change: insiders may be refused by role (403), never by scope
 ACTION_SUFFIXES = ("execute/", "assign/", "unassign/", "cancel/", "undo/", "revive/", "deactivate/")
+# a change only the responsible department may make: other insiders are refused by role, not scope
+ACTION_NAMES = {"desk:extension_request"}
 ROLES = [
     "kjj_officer",
     "kjj_head",
@@ -132,6 +134,24 @@ def world(db):
             activation.execute()
         assert fire_due_timers() == 2  # the reminders of the open proposal and of 教育局's own
 
+    from workflows import escalation, pdf
+    from workflows.calendar import calendar_correction_add
+    from workflows.models import Deadline, Notice, Notification
+
+    deadline = Deadline.objects.open().for_subject(open_proposal).get()
+    notice = Notice.objects.filter(deadline=deadline).first()
+    pdf.notice_pdf_render(notice_id=notice.pk)  # a Celery task renders it after issue
+    notification = Notification.objects.filter(recipient=people["kjj_officer"], channel="in_app").first()
+    with time_machine.travel(datetime.datetime(2024, 3, 12, 10, 0, tzinfo=SHANGHAI), tick=False):
+        extension = escalation.extension_request(
+            deadline=deadline,
+            requested_due=datetime.date(2024, 3, 20),
+            reason="需要与协办单位进一步会商",
+            user=people["kjj_officer"],
+        )
+    correction = calendar_correction_add(
+        day=datetime.date(2030, 10, 12), is_working_day=True, note="调休上班", actor=people["secretariat"]
+    )
     meeting = JointMeeting.objects.create(name="南通双创联席会议", short_name="双创", office=kjj)
     table = DutyTable.objects.create(meeting=meeting, title="重点任务分解表")
     duty = Duty.objects.create(table=table, sequence=1, title="保密任务丙", lead=kjj)
@@ -143,6 +163,11 @@ def world(db):
         "duty": duty,
         "department": kjj,
         "user": people["kx_officer"],
+        "deadline": deadline,
+        "notice": notice,
+        "notification": notification,
+        "extension": extension,
+        "correction": correction,
     }
 
 
@@ -152,7 +177,22 @@ PK_OBJECTS = {
     "manage:department_edit": lambda world: world["department"],
     "manage:user_edit": lambda world: world["user"],
     "manage:user_deactivate": lambda world: world["user"],
+    "desk:notification_read": lambda world: world["notification"],
+    "desk:notice_detail": lambda world: world["notice"],
+    "desk:notice_pdf": lambda world: world["notice"],
+    "desk:extension_request": lambda world: world["deadline"],
+    "desk:extension_decide": lambda world: world["extension"],
+    "desk:calendar_correction_delete": lambda world: world["correction"],
 }
+# who may reach each kind of object; everyone else must get 403 or 404
+SECRETARIAT_ONLY = {
+    "desk:extension_decide",
+    "desk:calendar_correction_delete",
+    "desk:extension_list",
+    "desk:calendar",
+    "desk:calendar_year_confirm",
+}
+OWN_ONLY = {"desk:notification_read": {"kjj_officer"}}
 PROPOSAL_VIEWERS = {"kjj_officer", "kjj_head", "kx_officer", "kx_head", "secretariat", "leader"}
 assert not PROPOSAL_VIEWERS & OUTSIDERS
 DUTY_VIEWERS = PROPOSAL_VIEWERS
@@ -205,7 +245,12 @@ def build_url(route, name, world):
 
 
 def object_kind(route, name):
-    if "<int:process_pk>" in route or name == "desk:proposal_detail":
+    if "<int:process_pk>" in route or name in (
+        "desk:proposal_detail",
+        "desk:notice_detail",
+        "desk:notice_pdf",
+        "desk:extension_request",
+    ):
         return "proposal"
     if name == "duties:duty_detail":
         return "duty"
@@ -260,7 +305,12 @@ def check_role(client, world, role):
             if not denied(response):
                 failures.append(where + " (non-staff reached the admin)")
             continue
-        if route.startswith(SECRETARIAT_ONLY_PREFIX):
+        if name in OWN_ONLY:
+            expected_ok = role in OWN_ONLY[name]
+            if expected_ok == denied(response) and not (expected_ok and response.status_code == 405):
+                failures.append(where + " (only the recipient may open it)")
+            continue
+        if route.startswith(SECRETARIAT_ONLY_PREFIX) or name in SECRETARIAT_ONLY:
             expected_ok = role == "secretariat"
             if expected_ok == denied(response) and not (expected_ok and response.status_code == 405):
                 failures.append(where + " (management pages are for the secretariat only)")
@@ -268,7 +318,8 @@ def check_role(client, world, role):
         if kind is not None:
             viewers = PROPOSAL_VIEWERS if kind == "proposal" else DUTY_VIEWERS
             if role in viewers:
-                if not route.endswith(ACTION_SUFFIXES) and response.status_code not in (200, 302):
+                is_action = route.endswith(ACTION_SUFFIXES) or name in ACTION_NAMES
+                if not is_action and response.status_code not in (200, 302):
                     failures.append(where + " (rightful user refused)")
             else:
                 if response.status_code not in (403, 404):

@@ -1,5 +1,5 @@
-"""Registering and assigning a proposal opens the lead department's sign-for task with a
-database-backed reminder timer; the lead department's officer signs for it."""
+"""Registering and assigning a proposal opens the lead department's sign-for task with its
+deadline on the escalation ladder; the lead department's officer signs for it."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -8,11 +8,10 @@ import pytest
 import time_machine
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
-from viewflow.workflow.timers import fire_due_timers
 
-from workflows import services
+from workflows import escalation
 from workflows.flows import ProposalFlow
-from workflows.models import Proposal
+from workflows.models import Deadline, Light, Notice, Proposal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -21,8 +20,8 @@ def sign_for_task(proposal):
     return Task.objects.get(process__artifact_object_id=proposal.pk, flow_task=ProposalFlow.sign_for)
 
 
-def reminder_timer(proposal):
-    return Task.objects.get(process__artifact_object_id=proposal.pk, flow_task_type="TIMER")
+def ladder_timers(proposal):
+    return Task.objects.filter(process__artifact_object_id=proposal.pk, flow_task_type="TIMER")
 
 
 @pytest.fixture
@@ -47,29 +46,24 @@ def test_assignment_opens_sign_for_task_for_lead_department(assigned, kjj_office
     assert not Task.objects.queue([ProposalFlow], kx_officer).exists()
 
 
-def test_sign_for_deadline_counts_working_days_across_spring_festival(assigned):
+def test_sign_for_deadline_counts_working_days_across_spring_festival(assigned, kjj):
     # 5 working days after Mon 5 Feb: 6, 7, 8, 9 Feb, then the make-up Sunday 18 Feb.
     assert assigned.sign_for_deadline == datetime.date(2024, 2, 18)
-    timer = reminder_timer(assigned)
+    deadline = Deadline.objects.get(task=sign_for_task(assigned))
+    assert (deadline.due, deadline.original_due, deadline.department, deadline.light) == (
+        datetime.date(2024, 2, 18),
+        datetime.date(2024, 2, 18),
+        kjj,
+        Light.GREEN,
+    )
+    # extensions may reach 6 months from the assignment
+    assert deadline.cap == datetime.date(2024, 8, 5)
+    # the ladder's first rung: the reminder 3 working days before the deadline (7, 8, 9 Feb)
+    (timer,) = ladder_timers(assigned)
+    assert timer.flow_task == ProposalFlow.sign_for__timeout
     assert timer.status == STATUS.SCHEDULED
-    assert timer.scheduled == datetime.datetime(2024, 2, 18, 9, 0, tzinfo=SHANGHAI)
-
-
-def test_reminder_fires_once_at_the_deadline_and_turns_the_light_yellow_then_red(assigned):
-    assert fire_due_timers() == 0
-    assert assigned.sign_for_light() == Proposal.Light.GREEN
-
-    with time_machine.travel(datetime.datetime(2024, 2, 18, 9, 1, tzinfo=SHANGHAI), tick=False):
-        assert fire_due_timers() == 1
-        assert fire_due_timers() == 0
-        assigned.refresh_from_db()
-        assert assigned.sign_for_reminded_at is not None
-        assert assigned.sign_for_light() == Proposal.Light.YELLOW
-    # the sign-for task stays open after the non-interrupting reminder
-    assert sign_for_task(assigned).status == STATUS.NEW
-
-    with time_machine.travel(datetime.datetime(2024, 2, 19, 8, 0, tzinfo=SHANGHAI), tick=False):
-        assert assigned.sign_for_light() == Proposal.Light.RED
+    assert timer.scheduled == datetime.datetime(2024, 2, 7, 9, 0, tzinfo=SHANGHAI)
+    assert timer.previous.get() == sign_for_task(assigned)
 
 
 def test_officer_signs_for_from_the_inbox(assigned, client, kjj_officer):
@@ -93,11 +87,13 @@ def test_officer_signs_for_from_the_inbox(assigned, client, kjj_officer):
     assert assigned.status == Proposal.Status.HANDLING
     assert assigned.signed_for_by == kjj_officer
     assert sign_for_task(assigned).status == STATUS.DONE
-    # the reminder timer is cancelled with the sign-for step and never fires
-    assert reminder_timer(assigned).status == STATUS.CANCELED
+    # the ladder's timer is cancelled with the sign-for step, the deadline closes, nothing fires
+    assert [timer.status for timer in ladder_timers(assigned)] == [STATUS.CANCELED]
+    assert Deadline.objects.get(task=task).closed_at is not None
     with time_machine.travel(datetime.datetime(2024, 3, 1, tzinfo=SHANGHAI), tick=False):
-        assert fire_due_timers() == 0
-        assert assigned.sign_for_light() == Proposal.Light.GREEN
+        assert escalation.timers_fire() == 0
+    assert not Notice.objects.exists()
+    assert escalation.with_light(Proposal.objects.filter(pk=assigned.pk)).get().light == Light.GREEN
 
 
 def test_outsider_cannot_claim_the_sign_for_task(assigned, client, jyj_officer):
@@ -108,8 +104,3 @@ def test_outsider_cannot_claim_the_sign_for_task(assigned, client, jyj_officer):
     assert response.status_code in (403, 404)
     task.refresh_from_db()
     assert task.owner_id is None
-
-
-def test_reminder_is_sent_once_even_if_called_twice(assigned):
-    assert services.proposal_sign_for_remind(proposal=assigned) == 1
-    assert services.proposal_sign_for_remind(proposal=assigned) == 0

@@ -1,0 +1,241 @@
+"""The notification outbox: channels, claims, retries, the sweep, SMS backends, the morning digest."""
+
+import datetime
+import email
+import http.server
+import json
+import logging
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from celery.schedules import crontab
+from django.conf import settings
+from django.utils import timezone
+
+from tests.conftest import free_port, make_user
+from workflows import escalation, notifications
+from workflows.models import Notification
+from workflows.sms import HttpSmsBackend, LoggingSmsBackend
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args):
+    return time_machine.travel(datetime.datetime(*args, tzinfo=SHANGHAI), tick=False)
+
+
+def store(user, key="test", sms="短信内容"):
+    rows = notifications.message_rows(
+        user=user,
+        topic="urging",
+        subject="【催办】测试",
+        body="请立即办理。",
+        sms=sms,
+        url="/proposals/1/",
+        key=key,
+    )
+    notifications.notifications_store(rows)
+    return {row.channel: row for row in Notification.objects.filter(idempotency_key__startswith=f"{key}:")}
+
+
+@pytest.fixture
+def officer(kjj_officer):
+    kjj_officer.mobile = "13800000001"
+    kjj_officer.save()
+    return kjj_officer
+
+
+def test_a_message_is_stored_once_per_channel_the_person_can_receive(officer, kjj):
+    rows = store(officer)
+    assert set(rows) == {"in_app", "email", "sms"}
+    assert rows["in_app"].status == Notification.Status.SENT
+    assert rows["email"].status == rows["sms"].status == Notification.Status.PENDING
+    assert rows["email"].address == "kjj_officer@example.cn"
+    assert rows["sms"].body == "短信内容"
+    no_contact = make_user("kjj_clerk", "赵六", kjj, "officer")
+    no_contact.email = ""
+    no_contact.save()
+    assert set(store(no_contact, key="other")) == {"in_app"}
+
+
+def test_email_goes_over_smtp_once_with_its_idempotency_key(officer, smtp_server, settings):
+    settings.DEFAULT_FROM_EMAIL = "联席会议办公室 <dubian@example.gov.cn>"
+    row = store(officer)["email"]
+    assert notifications.notification_deliver(notification_id=row.pk)
+    assert not notifications.notification_deliver(notification_id=row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Notification.Status.SENT, 1)
+    (envelope,) = smtp_server.messages
+    message = email.message_from_bytes(envelope.content)
+    assert message["X-Idempotency-Key"] == row.idempotency_key
+    assert message["Message-ID"].endswith("@example.gov.cn>")
+    assert message["Subject"] and "催办" in str(
+        email.header.make_header(email.header.decode_header(message["Subject"]))
+    )
+
+
+def test_a_message_claimed_by_a_live_worker_is_not_sent_again(officer, smtp_server):
+    row = store(officer)["email"]
+    Notification.objects.filter(pk=row.pk).update(
+        claimed_until=timezone.now() + datetime.timedelta(minutes=5)
+    )
+    assert not notifications.notification_deliver(notification_id=row.pk)
+    assert smtp_server.messages == []
+
+
+def test_a_failed_send_stays_pending_and_the_sweep_retries_it_after_the_timeout(officer, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
+    with at(2024, 2, 19, 9, 0):
+        row = store(officer)["email"]
+        assert not notifications.notification_deliver(notification_id=row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Notification.Status.PENDING, 1)
+    assert "ConnectionRefusedError" in row.last_error
+    # the SMS row was never claimed: it is swept once it has waited the retry timeout
+    with at(2024, 2, 19, 9, 4):
+        assert notifications.notifications_sweep() == 0
+    with at(2024, 2, 19, 9, 5, 1):
+        assert notifications.notifications_sweep() == 2
+
+
+def test_it_gives_up_after_the_last_attempt(officer, settings):
+    settings.SMS_BACKEND = "workflows.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{free_port()}/send"
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    row = store(officer)["sms"]
+    assert not notifications.notification_deliver(notification_id=row.pk)
+    Notification.objects.filter(pk=row.pk).update(claimed_until=None)
+    assert not notifications.notification_deliver(notification_id=row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Notification.Status.FAILED, 2)
+    assert notifications.notifications_sweep() == 0
+
+
+def test_the_default_sms_backend_writes_to_the_log(officer, caplog):
+    row = store(officer)["sms"]
+    with caplog.at_level(logging.INFO, logger="workflows.sms"):
+        assert notifications.notification_deliver(notification_id=row.pk)
+    assert "SMS to 13800000001" in caplog.text and "短信内容" in caplog.text
+    assert isinstance(notifications.sms_backend(), LoggingSmsBackend)
+
+
+class Gateway(http.server.BaseHTTPRequestHandler):
+    received = []
+    status = 200
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Gateway.received.append((dict(self.headers), json.loads(body)))
+        self.send_response(Gateway.status)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def gateway(settings):
+    Gateway.received, Gateway.status = [], 200
+    server = http.server.HTTPServer(("127.0.0.1", 0), Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.SMS_BACKEND = "workflows.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
+    settings.SMS_GATEWAY_TOKEN = "secret-token"
+    yield Gateway
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_http_gateway_posts_the_message_with_its_request_id(officer, gateway):
+    row = store(officer)["sms"]
+    assert isinstance(notifications.sms_backend(), HttpSmsBackend)
+    assert notifications.notification_deliver(notification_id=row.pk)
+    ((headers, payload),) = gateway.received
+    assert payload == {"mobile": "13800000001", "text": "短信内容", "request_id": row.idempotency_key}
+    assert headers["Authorization"] == "Bearer secret-token"
+    assert headers["Idempotency-Key"] == row.idempotency_key
+
+
+def test_a_gateway_error_keeps_the_sms_pending(officer, gateway):
+    gateway.status = 503
+    row = store(officer)["sms"]
+    assert not notifications.notification_deliver(notification_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == Notification.Status.PENDING
+    assert "503" in row.last_error
+
+
+def test_beat_sends_the_digest_at_half_past_eight():
+    schedule = settings.CELERY_BEAT_SCHEDULE["morning-digest"]
+    assert schedule["task"] == "workflows.tasks.morning_digest"
+    assert schedule["schedule"] == crontab(hour=8, minute=30)
+
+
+@pytest.fixture
+def assigned_277(kjj, kx):
+    """Proposal 277 assigned to 科技局 on Monday 5 Feb 2024: sign for by Sunday 18 Feb."""
+    from workflows import services
+
+    with at(2024, 2, 5, 10, 0):
+        proposal = services.proposal_register(
+            kind="suggestion",
+            session="2017年",
+            number="277",
+            title="关于在南通市组织社会大众聚力创新的建议",
+            content="内容",
+            proposers=[{"name": "石剑波"}],
+        )
+        services.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
+    return proposal
+
+
+def digests(user):
+    return Notification.objects.filter(recipient=user, topic="digest", channel="in_app")
+
+
+def test_the_morning_digest_lists_each_persons_pending_work(assigned_277, kjj_officer, kjj_head, jyj_officer):
+    with at(2024, 2, 7, 9, 0):
+        escalation.timers_fire()
+    # Sunday 18 Feb 2024 is a make-up working day
+    with at(2024, 2, 18, 8, 30):
+        told = notifications.digests_queue()
+    assert told == 2  # the 科技局 officer and head see the sign-for task; the outsider has nothing
+    (digest,) = digests(kjj_officer)
+    assert digest.subject == "【每日待办提醒】您有1项待办事项"
+    assert "第277号建议《关于在南通市组织社会大众聚力创新的建议》——签收" in digest.body
+    assert "期限2024年2月18日（临期）" in digest.body
+    assert not digests(jyj_officer).exists()
+    assert Notification.objects.filter(recipient=kjj_officer, topic="digest", channel="email").exists()
+
+    # a second run the same morning sends nothing new
+    with at(2024, 2, 18, 9, 0):
+        notifications.digests_queue()
+    assert digests(kjj_officer).count() == 1
+
+
+def test_there_is_no_digest_on_a_day_off(assigned_277, kjj_officer):
+    with at(2024, 2, 12, 8, 30):  # Spring Festival
+        assert notifications.digests_queue() == 0
+    with at(2024, 2, 17, 8, 30):  # Saturday inside the holiday
+        assert notifications.digests_queue() == 0
+    assert not Notification.objects.filter(topic="digest").exists()
+
+
+def test_the_secretariats_digest_counts_extension_requests(assigned_277, kjj_officer, secretariat):
+    deadline = assigned_277.open_deadlines().get()
+    with at(2024, 2, 6, 10, 0):
+        escalation.extension_request(
+            deadline=deadline,
+            requested_due=datetime.date(2024, 2, 26),
+            reason="需要会同多个部门研究",
+            user=kjj_officer,
+        )
+    with at(2024, 2, 7, 8, 30):
+        notifications.digests_queue()
+    (digest,) = digests(secretariat)
+    assert "另有1项延期申请待审批" in digest.body
