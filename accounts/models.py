@@ -173,6 +173,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Logged out")
         USER_CHANGE = "user_change", _("User changed")
         DEPARTMENT_CHANGE = "department_change", _("Department changed")
+        CALENDAR_CHANGE = "calendar_change", _("Working-day calendar changed")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     actor = models.ForeignKey(

@@ -140,13 +140,37 @@ def calendar_correction_add(*, day, is_working_day, note="", actor=None):
         day=day, is_working_day=is_working_day, note=note, created_by=actor
     )
     _calendar_changed(day)
+    _calendar_audit(
+        actor,
+        f"{day:%Y年%-m月%-d日}调整为{'工作日' if is_working_day else '休息日'}"
+        + (f"（{note}）" if note else ""),
+        after={"day": day.isoformat(), "is_working_day": is_working_day, "note": note},
+    )
     return correction
 
 
 @transaction.atomic
-def calendar_correction_delete(*, correction):
+def calendar_correction_delete(*, correction, actor=None):
     correction.delete()
     _calendar_changed(correction.day)
+    _calendar_audit(
+        actor,
+        f"撤销{correction.day:%Y年%-m月%-d日}的调整",
+        before={"day": correction.day.isoformat(), "is_working_day": correction.is_working_day},
+    )
+
+
+def _calendar_audit(actor, summary, before=None, after=None):
+    from accounts.audit import audit_record
+    from accounts.models import AuditEvent
+
+    audit_record(
+        action=AuditEvent.Action.CALENDAR_CHANGE,
+        summary=f"工作日历：{summary}",
+        actor=actor,
+        before=before,
+        after=after,
+    )
 
 
 @transaction.atomic
@@ -154,7 +178,9 @@ def calendar_year_confirm(*, year, actor=None):
     """Record that the holiday arrangement of ``year`` has been entered in full."""
     from workflows.models import CalendarYear
 
-    entry, _created = CalendarYear.objects.get_or_create(year=year, defaults={"confirmed_by": actor})
+    entry, created = CalendarYear.objects.get_or_create(year=year, defaults={"confirmed_by": actor})
+    if created:
+        _calendar_audit(actor, f"确认{year}年节假日安排已录入完整", after={"year": year})
     calendar_reload()
     transaction.on_commit(calendar_reload)
     return entry

@@ -323,7 +323,7 @@ def _subjects(deadlines):
 
 
 def _staff(deadlines):
-    """Per department, its active officers and heads; and the active leaders."""
+    """Per department, its active officers and heads, and the leaders responsible for it."""
     staff = defaultdict(lambda: {Role.OFFICER: [], Role.HEAD: []})
     rows = UserRole.objects.filter(
         role__in=[Role.OFFICER, Role.HEAD],
@@ -332,11 +332,24 @@ def _staff(deadlines):
     ).values_list("user__department_id", "role", "user_id")
     for department_id, role, user_id in rows.order_by("user_id"):
         staff[department_id][role].append(user_id)
-    leaders = list(
-        UserRole.objects.filter(role=Role.LEADER, user__is_active=True)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
+    # the responsible leaders: those overseeing the department, and those overseeing all
+    everywhere = list(
+        User.objects.filter(is_active=True, roles__role=Role.LEADER, oversees_all=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    leaders = defaultdict(lambda: list(everywhere))
+    overseeing = (
+        User.oversees.through.objects.filter(
+            department_id__in={deadline.department_id for deadline in deadlines},
+            user__is_active=True,
+            user__roles__role=Role.LEADER,
+        )
+        .order_by("user_id")
+        .values_list("department_id", "user_id")
+    )
+    for department_id, user_id in overseeing:
+        leaders[department_id].append(user_id)
     return staff, leaders
 
 
@@ -349,7 +362,7 @@ def rung_recipients(kind, deadline, staff, leaders):
     if kind != Notice.Kind.REMINDER:
         recipients += department[Role.HEAD]
     if kind == Notice.Kind.SUPERVISION:
-        recipients += leaders
+        recipients += leaders[deadline.department_id]
     return list(dict.fromkeys(recipients))
 
 

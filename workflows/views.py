@@ -351,7 +351,7 @@ def calendar_correction_delete(request, pk):
     if not _is_secretariat(request.user):
         raise PermissionDenied
     correction = get_object_or_404(CalendarCorrection, pk=pk)
-    calendar.calendar_correction_delete(correction=correction)
+    calendar.calendar_correction_delete(correction=correction, actor=request.user)
     messages.success(request, _("Correction deleted."))
     return redirect(f"{reverse('desk:calendar')}?year={correction.day.year}")
 

@@ -151,3 +151,25 @@ def test_a_correction_moves_the_timers_it_shifts(deadline_in_2027, secretariat):
     assert reminder() == datetime.datetime(2026, 12, 29, 9, 0, tzinfo=SHANGHAI)
     with at(2026, 12, 28, 15, 0):
         assert escalation.timers_reschedule(day=D(2027, 1, 1)) == 0
+
+
+def test_calendar_corrections_are_in_the_audit_trail(client, secretariat):
+    import datetime
+
+    from django.urls import reverse
+
+    from accounts.models import AuditEvent
+    from workflows import calendar
+
+    correction = calendar.calendar_correction_add(
+        day=datetime.date(2030, 10, 12), is_working_day=True, note="调休上班", actor=secretariat
+    )
+    client.force_login(secretariat)
+    client.post(reverse("desk:calendar_correction_delete", args=[correction.pk]))
+    summaries = list(
+        AuditEvent.objects.filter(action=AuditEvent.Action.CALENDAR_CHANGE).values_list("summary", "actor")
+    )
+    assert summaries == [
+        ("工作日历：2030年10月12日调整为工作日（调休上班）", secretariat.pk),
+        ("工作日历：撤销2030年10月12日的调整", secretariat.pk),
+    ]

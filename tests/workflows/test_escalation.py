@@ -293,3 +293,19 @@ def test_proposal_list_shows_the_worst_open_light(deadline_277, staff, kjj, clie
     client.force_login(kjj_officer)
     page = client.get(reverse("desk:proposal_list")).content.decode()
     assert "light--red" in page and "light--yellow" in page
+
+
+def test_the_supervision_notice_goes_to_the_leaders_responsible_for_the_department(deadline_277, kjj, jyj):
+    from tests.conftest import make_department, make_user
+
+    city = make_department("nt-szfb", "南通市人民政府办公室", "市府办", "other")
+    over_kjj = make_user("vice_mayor_kjj", "钱副市长", city, "leader")
+    over_kjj.oversees.add(kjj)
+    over_jyj = make_user("vice_mayor_jyj", "孙副市长", city, "leader")
+    over_jyj.oversees.add(jyj)
+    for day in ((2024, 2, 7, 9, 0), (2024, 2, 19, 9, 0), (2024, 2, 23, 9, 0)):
+        with at(*day):
+            escalation.timers_fire()
+    supervision = Notice.objects.get(kind=Notice.Kind.SUPERVISION, sequence=0)
+    # the convener (oversees all) and the vice mayor over 科技局, not the one over 教育局
+    assert recipients(supervision) == ["kjj_head", "kjj_officer", "leader", "vice_mayor_kjj"]

@@ -93,3 +93,29 @@ def test_a_task_cannot_be_reached_through_another_visible_process(
         assert client.post(url).status_code == 404
     other_task.refresh_from_db()
     assert other_task.owner_id is None
+
+
+def test_reassignment_moves_the_sign_for_deadline_to_the_new_department(
+    proposal_277, jyj, jyj_officer, kjj_officer, secretariat
+):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from workflows.calendar import add_working_days
+    from workflows.models import Deadline
+
+    later = timezone.now() + datetime.timedelta(days=3)
+    with time_machine.travel(later, tick=False):
+        services.proposal_reassign(proposal=proposal_277, lead=jyj, co_handlers=[], actor=secretariat)
+        deadline = Deadline.objects.open().for_subject(proposal_277).get()
+        expected = add_working_days(timezone.localdate(), 5)
+    assert deadline.department == jyj
+    assert deadline.due == expected
+    proposal_277.refresh_from_db()
+    assert proposal_277.sign_for_deadline == expected
+    from workflows.access import deadlines_for_user
+
+    assert deadlines_for_user(jyj_officer).filter(pk=deadline.pk).exists()
+    assert not deadlines_for_user(kjj_officer).filter(pk=deadline.pk).exists()
