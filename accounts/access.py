@@ -1,5 +1,6 @@
 """Who may see what, shared by every app's access helper."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -34,7 +35,24 @@ def scoped_for_user(user, model, perm, department_fields):
     return visible.distinct()
 
 
+def is_secretariat(user):
+    """The joint meeting's office (and administrators): management, approvals, the calendar."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_role(Role.SECRETARIAT, Role.ADMIN))
+    )
+
+
 def require_secretariat(user):
-    """The management pages belong to the secretariat and administrators."""
-    if not (user.is_active and (user.is_superuser or user.has_role(Role.SECRETARIAT, Role.ADMIN))):
+    if not is_secretariat(user):
         raise PermissionDenied
+
+
+class SecretariatRequiredMixin(LoginRequiredMixin):
+    """Pages of the secretariat: anonymous users log in, everyone else gets 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require_secretariat(request.user)
+        return super().dispatch(request, *args, **kwargs)

@@ -3,11 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
 from accounts import views
-from accounts.models import Role
-
-
-def _is_secretariat(user):
-    return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT, Role.ADMIN))
+from accounts.access import is_secretariat
 
 
 class ManageApplication(Application):
@@ -17,7 +13,7 @@ class ManageApplication(Application):
     icon = "manage_accounts"
     app_name = "manage"
     menu_template_name = "accounts/manage_menu.html"
-    permission = staticmethod(_is_secretariat)
+    permission = staticmethod(is_secretariat)
 
     index_path = path("", views.DepartmentListView.as_view(), name="index")
     department_create_path = path(

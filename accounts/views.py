@@ -1,7 +1,6 @@
 import io
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.views import generic
 from viewflow.contrib.auth import AuthViewset
 
 from accounts import imports, services
-from accounts.access import require_secretariat
+from accounts.access import SecretariatRequiredMixin
 from accounts.audit import audit_timeline
 from accounts.forms import DepartmentForm, LockoutAuthenticationForm, UserForm, UserImportForm
 from accounts.models import AuditEvent, Department, User
@@ -22,13 +21,6 @@ class AccountViewset(AuthViewset):
 
     def get_login_view_kwargs(self, **kwargs):
         return super().get_login_view_kwargs(form_class=LockoutAuthenticationForm, **kwargs)
-
-
-class SecretariatRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require_secretariat(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _manageable_users(actor):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
+from accounts.access import SecretariatRequiredMixin, is_secretariat
 from accounts.audit import audit_timeline
 from accounts.models import Role
 from workflows import access, calendar, escalation, notifications, services
@@ -46,7 +47,7 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
         return super().get_context_data(
             my_tasks=_with_proposals(access.tasks_inbox_for_user(user, flows)),
             queue_tasks=_with_proposals(access.tasks_queue_for_user(user, flows)),
-            uncovered_years=escalation.uncovered_deadline_years() if _is_secretariat(user) else [],
+            uncovered_years=escalation.uncovered_deadline_years() if is_secretariat(user) else [],
             **kwargs,
         )
 
@@ -159,19 +160,6 @@ class SignForView(generic.FormView):
         return HttpResponseRedirect(self.request.activation.process.proposal.get_absolute_url())
 
 
-def _is_secretariat(user):
-    return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
-
-
-class SecretariatRequiredMixin(LoginRequiredMixin):
-    """Pages of the joint meeting's office: others get 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _is_secretariat(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 class NotificationListView(LoginRequiredMixin, generic.ListView):
     """通知: the user's messages, newest first, unread ones marked."""
 
@@ -281,7 +269,7 @@ class ExtensionListView(SecretariatRequiredMixin, generic.TemplateView):
 @login_required
 @require_POST
 def extension_decide(request, pk):
-    if not _is_secretariat(request.user):
+    if not is_secretariat(request.user):
         raise PermissionDenied
     extension = get_object_or_404(Extension, pk=pk)
     form = ExtensionDecisionForm(request.POST)
@@ -348,7 +336,7 @@ class CalendarView(SecretariatRequiredMixin, generic.FormView):
 @login_required
 @require_POST
 def calendar_correction_delete(request, pk):
-    if not _is_secretariat(request.user):
+    if not is_secretariat(request.user):
         raise PermissionDenied
     correction = get_object_or_404(CalendarCorrection, pk=pk)
     calendar.calendar_correction_delete(correction=correction, actor=request.user)
@@ -359,7 +347,7 @@ def calendar_correction_delete(request, pk):
 @login_required
 @require_POST
 def calendar_year_confirm(request):
-    if not _is_secretariat(request.user):
+    if not is_secretariat(request.user):
         raise PermissionDenied
     form = CalendarYearForm(request.POST)
     if not form.is_valid():
