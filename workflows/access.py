@@ -11,6 +11,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Task
 
 from accounts.access import scoped_for_user, sees_everything
+from accounts.models import Role
 from workflows.models import Deadline, Notice, Notification, Proposal, ProposalProcess
 
 
@@ -72,18 +73,17 @@ def tasks_queue_for_user(user, flow_classes):
 
 
 def deadlines_for_user(user):
-    """Deadlines of the user's department's steps and of the items the user may see."""
-    if not user.is_authenticated:
+    """Deadlines, notices and extensions belong to the department responsible for the step, the
+    secretariat and the leaders over that department; a co-handler does not read the lead
+    department's 催办单."""
+    if not user.is_authenticated or not user.is_active:
         return Deadline.objects.none()
     if sees_everything(user):
         return Deadline.objects.all()
-    return Deadline.objects.filter(
-        Q(department_id=user.department_id)
-        | Q(
-            content_type=ContentType.objects.get_for_model(Proposal),
-            object_id__in=proposals_for_user(user).values("pk"),
-        )
-    )
+    mine = Q(department_id=user.department_id) if user.department_id else Q(pk__in=[])
+    if user.has_role(Role.LEADER):
+        mine |= Q(department__in=user.oversees.all())
+    return Deadline.objects.filter(mine)
 
 
 def deadline_get_for_user(user, pk):

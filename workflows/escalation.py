@@ -52,6 +52,7 @@ from accounts.models import AuditEvent, Department, Role, User, UserRole
 from workflows import notifications
 from workflows.calendar import (
     add_working_days,
+    calendar_reload,
     calendar_version,
     next_working_day,
     subtract_working_days,
@@ -645,6 +646,7 @@ def timers_reschedule(*, day, now=None):
     Returns how many timers moved.
     """
     now = now or timezone.now()
+    calendar_reload()  # this worker's cached calendar predates the correction
     timers = (
         Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED, scheduled__gte=now)
         .filter(
@@ -659,16 +661,25 @@ def timers_reschedule(*, day, now=None):
             continue
         at = rung_at(timer.data.get("kind"), timer.data.get("sequence", 0), timer.due, timer.flow_task.rule)
         if at is not None and at != timer.scheduled:
-            moved += Task.objects.filter(pk=timer.pk, status=STATUS.SCHEDULED).update(scheduled=at)
+            # unless an extension moved the timer meanwhile
+            moved += Task.objects.filter(
+                pk=timer.pk, status=STATUS.SCHEDULED, scheduled=timer.scheduled
+            ).update(scheduled=at)
     return moved
 
 
 def with_light(queryset):
     """Annotate subjects (duties, proposals) with ``light``: the worst light of their open
     deadlines, green when none is open."""
+    # past its due date a step is red at once, before the 催办 goes out the next working day
+    effective = Case(
+        When(due__lt=timezone.localdate(), then=Value(Light.RED)),
+        default=models.F("light"),
+        output_field=models.CharField(),
+    )
     severity = Case(
-        When(light=Light.RED, then=Value(2)),
-        When(light=Light.YELLOW, then=Value(1)),
+        When(effective_light=Light.RED, then=Value(2)),
+        When(effective_light=Light.YELLOW, then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -677,16 +688,17 @@ def with_light(queryset):
         .filter(
             content_type=ContentType.objects.get_for_model(queryset.model), object_id=models.OuterRef("pk")
         )
+        .annotate(effective_light=effective)
         .annotate(severity=severity)
         .order_by("-severity")
-        .values("light")[:1]
+        .values("effective_light")[:1]
     )
     return queryset.annotate(light=Coalesce(models.Subquery(worst), Value(Light.GREEN)))
 
 
 def light_worst(deadlines):
     """The light of an item: the worst among its open deadlines, green when none is open."""
-    lights = [deadline.light for deadline in deadlines if deadline.is_open]
+    lights = [deadline.current_light for deadline in deadlines if deadline.is_open]
     return max(lights, key=LIGHT_SEVERITY.__getitem__, default=Light.GREEN)
 
 
@@ -790,6 +802,8 @@ def extension_decide(*, extension, approve, note, user):
     extension = Extension.objects.select_for_update().select_related("deadline__task").get(pk=extension.pk)
     if extension.status != Extension.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
+    if extension.requested_by_id == user.pk:
+        raise ValidationError(_("Another member of the secretariat must decide on your own request."))
     note = note.strip()
     if not approve and not note:
         raise ValidationError({"note": _("Give the reason for not approving the request.")})

@@ -253,6 +253,13 @@ class Deadline(models.Model):
         return self.closed_at is None
 
     @property
+    def current_light(self):
+        """Red as soon as the due date has passed, before the 催办 goes out."""
+        if self.is_open and self.due < timezone.localdate():
+            return Light.RED
+        return self.light
+
+    @property
     def is_extended(self):
         return self.due != self.original_due
 

@@ -196,6 +196,8 @@ OWN_ONLY = {"desk:notification_read": {"kjj_officer"}}
 PROPOSAL_VIEWERS = {"kjj_officer", "kjj_head", "kx_officer", "kx_head", "secretariat", "leader"}
 assert not PROPOSAL_VIEWERS & OUTSIDERS
 DUTY_VIEWERS = PROPOSAL_VIEWERS
+# 催办单/督办单 and extensions: the lead department, the secretariat, the leaders over it
+ESCALATION_VIEWERS = {"kjj_officer", "kjj_head", "secretariat", "leader"}
 
 
 def build_url(route, name, world):
@@ -245,12 +247,9 @@ def build_url(route, name, world):
 
 
 def object_kind(route, name):
-    if "<int:process_pk>" in route or name in (
-        "desk:proposal_detail",
-        "desk:notice_detail",
-        "desk:notice_pdf",
-        "desk:extension_request",
-    ):
+    if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request"):
+        return "escalation"
+    if "<int:process_pk>" in route or name == "desk:proposal_detail":
         return "proposal"
     if name == "duties:duty_detail":
         return "duty"
@@ -316,7 +315,9 @@ def check_role(client, world, role):
                 failures.append(where + " (management pages are for the secretariat only)")
             continue
         if kind is not None:
-            viewers = PROPOSAL_VIEWERS if kind == "proposal" else DUTY_VIEWERS
+            viewers = {"proposal": PROPOSAL_VIEWERS, "duty": DUTY_VIEWERS, "escalation": ESCALATION_VIEWERS}[
+                kind
+            ]
             if role in viewers:
                 is_action = route.endswith(ACTION_SUFFIXES) or name in ACTION_NAMES
                 if not is_action and response.status_code not in (200, 302):

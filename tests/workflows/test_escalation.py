@@ -109,7 +109,8 @@ def test_each_rung_fires_once_and_sets_the_light(deadline_277, kjj_officer):
         assert escalation.timers_fire() == 1
         assert escalation.timers_fire() == 0
     assert issued(deadline_277) == [(Notice.Kind.REMINDER, 0, 0)]
-    assert light() == Light.YELLOW
+    with at(2024, 2, 7, 9, 0):
+        assert light() == Light.YELLOW
     # the reminder goes to the department's officer only
     assert recipients(Notice.objects.get(kind=Notice.Kind.REMINDER)) == ["kjj_officer"]
     # the sign-for task stays open; the next rung waits for the first working day after the deadline
@@ -287,11 +288,11 @@ def test_proposal_list_shows_the_worst_open_light(deadline_277, staff, kjj, clie
         assign(304, kjj)
     with at(2024, 2, 19, 9, 0):
         escalation.timers_fire()
-    lights = dict(escalation.with_light(Proposal.objects.all()).values_list("number", "light"))
-    # 277 had its 催办; 304 (due on 21 Feb) its reminder
-    assert lights == {"277": Light.RED, "304": Light.YELLOW}
-    client.force_login(kjj_officer)
-    page = client.get(reverse("desk:proposal_list")).content.decode()
+        lights = dict(escalation.with_light(Proposal.objects.all()).values_list("number", "light"))
+        # 277 had its 催办; 304 (due on 21 Feb) its reminder
+        assert lights == {"277": Light.RED, "304": Light.YELLOW}
+        client.force_login(kjj_officer)
+        page = client.get(reverse("desk:proposal_list")).content.decode()
     assert "light--red" in page and "light--yellow" in page
 
 
@@ -309,3 +310,16 @@ def test_the_supervision_notice_goes_to_the_leaders_responsible_for_the_departme
     supervision = Notice.objects.get(kind=Notice.Kind.SUPERVISION, sequence=0)
     # the convener (oversees all) and the vice mayor over 科技局, not the one over 教育局
     assert recipients(supervision) == ["kjj_head", "kjj_officer", "leader", "vice_mayor_kjj"]
+
+
+def test_the_light_turns_red_the_day_after_the_deadline_before_the_urging_notice(deadline_277):
+    proposal = Proposal.objects.get(pk=deadline_277.object_id)
+    with at(2024, 2, 7, 9, 0):
+        escalation.timers_fire()
+    # due on the make-up Sunday 18 Feb; the 催办 waits for Monday 19 Feb 09:00
+    with at(2024, 2, 18, 23, 59):
+        assert escalation.with_light(Proposal.objects.filter(pk=proposal.pk)).get().light == Light.YELLOW
+    with at(2024, 2, 19, 0, 1):
+        assert escalation.with_light(Proposal.objects.filter(pk=proposal.pk)).get().light == Light.RED
+        deadline_277.refresh_from_db()
+        assert deadline_277.current_light == Light.RED

@@ -108,7 +108,7 @@ def test_a_co_handler_may_not_ask_and_an_outsider_does_not_see_the_deadline(
     client, deadline, kx_officer, jyj_officer
 ):
     client.force_login(kx_officer)
-    assert client.get(request_url(deadline)).status_code == 403
+    assert client.get(request_url(deadline)).status_code == 404
     client.force_login(jyj_officer)
     assert (
         client.post(request_url(deadline), {"requested_due": "2024-02-26", "reason": "x"}).status_code == 404
@@ -259,3 +259,12 @@ def test_the_extension_list_query_count_does_not_grow_with_requests(client, kjj,
     assert response.status_code == 200
     assert response.content.decode().count("需会同科协研究") == 6
     assert len(six) == len(one)
+
+
+def test_nobody_decides_on_their_own_request(deadline, secretariat):
+    """The secretariat sits in 科技局 here; its own request needs another member's decision."""
+    extension = request(deadline, secretariat)
+    with pytest.raises(ValidationError), at(2024, 2, 6, 11, 0):
+        escalation.extension_decide(extension=extension, approve=True, note="", user=secretariat)
+    extension.refresh_from_db()
+    assert extension.status == Extension.Status.PENDING
