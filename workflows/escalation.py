@@ -569,16 +569,15 @@ def _ladder_batch_fire(timers, now):
         with transaction.atomic():
             escalation_fire(timers=timers, now=now)
             _timers_done(timers, now)
-    except Exception:
+    except Exception as exc:
         if len(timers) == 1:
-            raise
+            # one broken timer is set aside (ERROR) so that it never blocks a pass
+            logger.exception("Escalation timer %s failed", timers[0].pk)
+            _timer_failed(timers[0], exc)
+            return
         logger.exception("An escalation batch failed; firing its %d timers one by one", len(timers))
         for timer in timers:
-            try:
-                _ladder_batch_fire([timer], now)
-            except Exception as exc:
-                logger.exception("Escalation timer %s failed", timer.pk)
-                _timer_failed(timer, exc)
+            _ladder_batch_fire([timer], now)
 
 
 def _viewflow_timer_fire(timer):
@@ -627,7 +626,10 @@ def timers_fire(*, batch_size=BATCH_SIZE):
                 fired += len(ladders)
             for timer in ready:
                 if not isinstance(timer.flow_task, Ladder):
-                    fired += _viewflow_timer_fire(timer)
+                    if _viewflow_timer_fire(timer):
+                        fired += 1
+                    else:
+                        skipped.add(timer.pk)  # failed or not ready: retried on the next pass
 
 
 def rung_at(kind, sequence, due, rule):

@@ -114,6 +114,18 @@ def test_a_broken_timer_is_set_aside_and_the_rest_of_its_batch_fires(kjj, kjj_of
     assert escalation.timers_fire() == 0
 
 
+def test_a_lone_broken_timer_does_not_break_the_pass(kjj, kjj_officer):
+    assign_many(1, kjj)
+    make_all_due()
+    broken = Deadline.objects.get()
+    Deadline.objects.filter(pk=broken.pk).update(object_id=987654)  # its proposal is gone
+
+    escalation.timers_fire()  # must not raise
+    failed = Task.objects.get(previous=broken.task, flow_task_type="TIMER")
+    assert failed.status == STATUS.ERROR
+    assert escalation.timers_fire() == 0
+
+
 def test_an_idle_pass_fires_nothing(kjj, kjj_officer):
     assign_many(2, kjj)
     assert escalation.timers_fire() == 0
