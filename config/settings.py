@@ -203,7 +203,7 @@ NOTICE_ISSUER = env.get_str("NOTICE_ISSUER", "联席会议办公室")
 # Notifications: links in e-mails, retries of the outbox, the SMS channel.
 SITE_URL = env.get_str("SITE_URL", "http://127.0.0.1:8000")
 NOTIFICATION_RETRY_SECONDS = env.get_int("NOTIFICATION_RETRY_SECONDS", 300, minimum=1)
-NOTIFICATION_MAX_ATTEMPTS = env.get_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFICATION_MAX_ATTEMPTS = env.get_int("NOTIFICATION_MAX_ATTEMPTS", 30, minimum=1)
 SMS_BACKEND = env.get_str("SMS_BACKEND", "workflows.sms.LoggingSmsBackend")
 SMS_GATEWAY_URL = env.get_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = env.get_str("SMS_GATEWAY_TOKEN", "")

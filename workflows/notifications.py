@@ -175,6 +175,16 @@ def _sms_send(notification):
 SENDERS = {Notification.Channel.EMAIL: _email_send, Notification.Channel.SMS: _sms_send}
 
 
+MAX_RETRY_DELAY = datetime.timedelta(hours=1)
+
+
+def retry_delay(attempts):
+    """Wait before the next attempt: the retry timeout, doubling, at most an hour, so that the
+    default 30 attempts ride out a gateway outage of about a day."""
+    lease = datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS)
+    return min(lease * 2 ** min(attempts - 1, 20), MAX_RETRY_DELAY)
+
+
 def notification_deliver(*, notification_id):
     """Send one pending e-mail or SMS. Returns True when it was sent by this call.
 
@@ -198,7 +208,7 @@ def notification_deliver(*, notification_id):
         logger.warning("Notification %s failed (attempt %d): %s", notification_id, notification.attempts, exc)
         Notification.objects.filter(pk=notification_id).update(
             status=Notification.Status.FAILED if given_up else Notification.Status.PENDING,
-            claimed_until=None if given_up else timezone.now() + lease * notification.attempts,
+            claimed_until=None if given_up else timezone.now() + retry_delay(notification.attempts),
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return False

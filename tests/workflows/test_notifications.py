@@ -114,6 +114,22 @@ def test_it_gives_up_after_the_last_attempt(officer, settings):
     assert notifications.notifications_sweep() == 0
 
 
+def test_retries_back_off_doubling_up_to_an_hour(officer, settings):
+    settings.SMS_BACKEND = "workflows.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{free_port()}/send"
+    settings.NOTIFICATION_RETRY_SECONDS = 300
+    row = store(officer)["sms"]
+    waits = []
+    for _attempt in range(6):
+        with at(2024, 2, 19, 9, 0):
+            assert not notifications.notification_deliver(notification_id=row.pk)
+            row.refresh_from_db()
+            waits.append(round((row.claimed_until - timezone.now()).total_seconds() / 60))
+        Notification.objects.filter(pk=row.pk).update(claimed_until=None)
+    assert waits == [5, 10, 20, 40, 60, 60]
+    assert row.status == Notification.Status.PENDING
+
+
 def test_the_default_sms_backend_writes_to_the_log(officer, caplog):
     row = store(officer)["sms"]
     with caplog.at_level(logging.INFO, logger="workflows.sms"):
