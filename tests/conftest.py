@@ -54,6 +54,22 @@ def fresh_calendar():
     calendar_reload()
 
 
+def register_277(*, lead, co_handlers=()):
+    """Register proposal 277 of seed 003 and assign it (at the current, possibly travelled, time)."""
+    from workflows import services
+
+    proposal = services.proposal_register(
+        kind="suggestion",
+        session="2017年",
+        number="277",
+        title="关于在南通市组织社会大众聚力创新的建议",
+        content="建议在全市组织社会大众聚力创新。",
+        proposers=[{"name": "石剑波"}],
+    )
+    services.proposal_assign(proposal=proposal, lead=lead, co_handlers=list(co_handlers))
+    return proposal
+
+
 @pytest.fixture
 def kjj(db):
     return make_department("nt-kjj", "南通市科学技术局", "科技局")
@@ -108,17 +124,7 @@ def leader(db):
 @pytest.fixture
 def proposal_277(kjj, kx):
     """Proposal 277 registered and assigned to 科技局 with 科协 as co-handler (seed 003)."""
-    from workflows import services
-
-    proposal = services.proposal_register(
-        kind="suggestion",
-        session="2017年",
-        number="277",
-        title="关于在南通市组织社会大众聚力创新的建议",
-        content="建议在全市组织社会大众聚力创新。",
-        proposers=[{"name": "石剑波"}],
-    )
-    services.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
+    proposal = register_277(lead=kjj, co_handlers=[kx])
     proposal.refresh_from_db()
     return proposal
 

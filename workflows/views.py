@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
-from accounts.access import SecretariatRequiredMixin, is_secretariat
+from accounts.access import SecretariatRequiredMixin, is_secretariat, require_secretariat
 from accounts.audit import audit_timeline
 from accounts.models import Role
 from workflows import access, calendar, escalation, notifications, services
@@ -269,8 +269,7 @@ class ExtensionListView(SecretariatRequiredMixin, generic.TemplateView):
 @login_required
 @require_POST
 def extension_decide(request, pk):
-    if not is_secretariat(request.user):
-        raise PermissionDenied
+    require_secretariat(request.user)
     extension = get_object_or_404(Extension, pk=pk)
     form = ExtensionDecisionForm(request.POST)
     if not form.is_valid():
@@ -336,8 +335,7 @@ class CalendarView(SecretariatRequiredMixin, generic.FormView):
 @login_required
 @require_POST
 def calendar_correction_delete(request, pk):
-    if not is_secretariat(request.user):
-        raise PermissionDenied
+    require_secretariat(request.user)
     correction = get_object_or_404(CalendarCorrection, pk=pk)
     calendar.calendar_correction_delete(correction=correction, actor=request.user)
     messages.success(request, _("Correction deleted."))
@@ -347,8 +345,7 @@ def calendar_correction_delete(request, pk):
 @login_required
 @require_POST
 def calendar_year_confirm(request):
-    if not is_secretariat(request.user):
-        raise PermissionDenied
+    require_secretariat(request.user)
     form = CalendarYearForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

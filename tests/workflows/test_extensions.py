@@ -15,6 +15,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.audit import audit_timeline
 from accounts.models import AuditEvent
+from tests.conftest import register_277
 from workflows import escalation, services
 from workflows.models import Deadline, Extension, Light, Notice, Notification, Proposal
 
@@ -30,15 +31,7 @@ def at(*args):
 def deadline(kjj, kx, kjj_officer, secretariat):
     """Proposal 277 assigned on Monday 5 Feb 2024; sign for by Sunday 18 Feb (a make-up day)."""
     with at(2024, 2, 5, 10, 0):
-        proposal = services.proposal_register(
-            kind="suggestion",
-            session="2017年",
-            number="277",
-            title="关于在南通市组织社会大众聚力创新的建议",
-            content="内容",
-            proposers=[{"name": "石剑波"}],
-        )
-        services.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
+        proposal = register_277(lead=kjj, co_handlers=[kx])
     return Deadline.objects.get(object_id=proposal.pk)
 
 

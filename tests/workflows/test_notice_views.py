@@ -9,7 +9,8 @@ import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from workflows import escalation, pdf, services
+from tests.conftest import register_277
+from workflows import escalation, pdf
 from workflows.models import Notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -23,15 +24,7 @@ def at(*args):
 def supervision(kjj, kx, kjj_officer, kjj_head, kx_officer, leader):
     """The first 督办单 of proposal 277's sign-for step (due Sunday 18 Feb 2024)."""
     with at(2024, 2, 5, 10, 0):
-        proposal = services.proposal_register(
-            kind="suggestion",
-            session="2017年",
-            number="277",
-            title="关于在南通市组织社会大众聚力创新的建议",
-            content="内容",
-            proposers=[{"name": "石剑波"}],
-        )
-        services.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
+        register_277(lead=kjj, co_handlers=[kx])
     with at(2024, 2, 23, 9, 0):
         escalation.timers_fire()
         escalation.timers_fire()

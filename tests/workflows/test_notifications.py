@@ -14,7 +14,7 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.utils import timezone
 
-from tests.conftest import free_port, make_user
+from tests.conftest import free_port, make_user, register_277
 from workflows import escalation, notifications
 from workflows.models import Notification
 from workflows.sms import HttpSmsBackend, LoggingSmsBackend
@@ -195,18 +195,9 @@ def test_beat_sends_the_digest_at_half_past_eight():
 @pytest.fixture
 def assigned_277(kjj, kx):
     """Proposal 277 assigned to 科技局 on Monday 5 Feb 2024: sign for by Sunday 18 Feb."""
-    from workflows import services
 
     with at(2024, 2, 5, 10, 0):
-        proposal = services.proposal_register(
-            kind="suggestion",
-            session="2017年",
-            number="277",
-            title="关于在南通市组织社会大众聚力创新的建议",
-            content="内容",
-            proposers=[{"name": "石剑波"}],
-        )
-        services.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
+        proposal = register_277(lead=kjj, co_handlers=[kx])
     return proposal
 
 
