@@ -35,10 +35,12 @@ from viewflow.workflow.status import STATUS  # noqa: E402
 
 from accounts.models import Department, Role, User, UserRole  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
-from workflows import escalation, tasks  # noqa: E402, F401  (the dispatcher runs in a worker that imported its tasks)
-from workflows.calendar import previous_working_day  # noqa: E402
-from workflows.flows import ProposalFlow  # noqa: E402
-from workflows.models import Deadline, Notice, Notification, Proposal  # noqa: E402
+from tasks.proposals.flows import ProposalFlow  # noqa: E402
+from tasks.proposals.models import Proposal  # noqa: E402
+from workflows.escalation import dispatcher  # noqa: E402
+from workflows.escalation.models import Deadline, Notice  # noqa: E402
+from workflows.notifications.models import Notification  # noqa: E402
+from workflows.workdays.calendar import previous_working_day  # noqa: E402
 
 DUE = 10_000
 FUTURE = 1_000_000
@@ -211,7 +213,7 @@ def main():
 
         say("Firing")
         started = time.perf_counter()
-        fired = escalation.timers_fire()
+        fired = dispatcher.timers_fire()
         fire_seconds = time.perf_counter() - started
 
         notices = Notice.objects.count()
@@ -227,7 +229,7 @@ def main():
         idle = []
         for _pass in range(IDLE_PASSES):
             started = time.perf_counter()
-            if escalation.timers_fire() != 0:
+            if dispatcher.timers_fire() != 0:
                 raise SystemExit("a timer fired on an idle pass")
             idle.append(time.perf_counter() - started)
 

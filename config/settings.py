@@ -38,8 +38,15 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "accounts",
-    "tasks",
-    "workflows",
+    "workflows.workdays",
+    "workflows.documents",
+    "workflows.notifications",
+    "workflows.escalation",
+    "workflows.desk",
+    "tasks.duties",
+    "tasks.proposals",
+    "tasks.campaigns",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -71,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "workflows.context_processors.notifications",
+                "workflows.notifications.context_processors.notifications",
             ],
         },
     },
@@ -177,12 +184,13 @@ WORKFLOW_TIMER_INTERVAL = env.get_int("WORKFLOW_TIMER_INTERVAL", 30, minimum=1)
 DIGEST_TIME = env.get_time("DIGEST_TIME", "08:30")
 CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {
-        "task": "workflows.tasks.workflow_timers_fire",
+        "task": "escalation.timers_fire",
         "schedule": float(WORKFLOW_TIMER_INTERVAL),
     },
-    "sweep-outbox": {"task": "workflows.tasks.outbox_sweep", "schedule": 60.0},
+    "sweep-outbox": {"task": "notifications.sweep", "schedule": 60.0},
+    "sweep-notice-pdfs": {"task": "escalation.notice_pdfs_sweep", "schedule": 60.0},
     "morning-digest": {
-        "task": "workflows.tasks.morning_digest",
+        "task": "desk.morning_digest",
         "schedule": crontab(hour=DIGEST_TIME.hour, minute=DIGEST_TIME.minute),
     },
 }
@@ -204,11 +212,11 @@ NOTICE_ISSUER = env.get_str("NOTICE_ISSUER", "联席会议办公室")
 SITE_URL = env.get_str("SITE_URL", "http://127.0.0.1:8000")
 NOTIFICATION_RETRY_SECONDS = env.get_int("NOTIFICATION_RETRY_SECONDS", 300, minimum=1)
 NOTIFICATION_MAX_ATTEMPTS = env.get_int("NOTIFICATION_MAX_ATTEMPTS", 30, minimum=1)
-SMS_BACKEND = env.get_str("SMS_BACKEND", "workflows.sms.LoggingSmsBackend")
+SMS_BACKEND = env.get_str("SMS_BACKEND", "workflows.notifications.sms.LoggingSmsBackend")
 SMS_GATEWAY_URL = env.get_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = env.get_str("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_TIMEOUT = 10
-if SMS_BACKEND == "workflows.sms.HttpSmsBackend" and not SMS_GATEWAY_URL:
+if SMS_BACKEND == "workflows.notifications.sms.HttpSmsBackend" and not SMS_GATEWAY_URL:
     raise ImproperlyConfigured(
         "Environment variable SMS_GATEWAY_URL is required by SMS_BACKEND=HttpSmsBackend."
     )

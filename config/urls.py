@@ -6,23 +6,23 @@ from viewflow.urls import Site
 from accounts.urls import ManageApplication
 from accounts.views import AccountViewset
 from config.health import healthz
-from tasks.urls import DutyApplication
-from workflows.access import proposal_processes_for_user
-from workflows.flows import ProposalFlow
-from workflows.urls import DeskApplication
-from workflows.viewsets import ScopedFlowViewset, ScopedWorkflowAppViewset
+from tasks.duties.urls import DutyApplication
+from tasks.proposals.urls import ProposalApplication
+from workflows.desk import registry
+from workflows.desk.urls import DeskApplication
+from workflows.desk.viewsets import ScopedFlowViewset, ScopedWorkflowAppViewset
 
 site = Site(
     title=_("Joint Meeting Supervision"),
     viewsets=[
         DeskApplication(),
+        ProposalApplication(),
         DutyApplication(),
         ManageApplication(),
+        # every registered process's task pages; our desk is where people work, so it is not in the menu
         ScopedWorkflowAppViewset(
             title=_("Workflows"),
-            flow_viewsets=[
-                ScopedFlowViewset(ProposalFlow, scope=proposal_processes_for_user, icon="assignment")
-            ],
+            flow_viewsets=[ScopedFlowViewset(entry) for entry in registry.processes()],
         ),
     ],
 )

@@ -32,7 +32,7 @@ done
 echo
 echo "  Joint meeting supervision is running at http://127.0.0.1:$port/"
 $py manage.py shell --no-imports -c "
-from workflows.demo_data import DEMO_USERS, DEMO_PASSWORD
+from demo.data import DEMO_USERS, DEMO_PASSWORD
 print('  Demo logins (password for all: %s):' % DEMO_PASSWORD)
 for username, name, department, roles, _ in DEMO_USERS:
     print('    %-12s %s  %s' % (username, name, ', '.join(roles)))

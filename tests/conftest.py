@@ -11,6 +11,8 @@ from celery.contrib.testing.worker import start_worker
 from accounts.models import Department, User, UserRole
 from config import urls  # noqa: F401  (registers the flows' URL namespaces for Node.reverse)
 from config.celery import app as celery_app
+from tasks.proposals import assignment, services
+from workflows.workdays.calendar import calendar_reload
 
 PASSWORD = "Test-pass-2026"
 
@@ -47,7 +49,6 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_calendar():
     """Each test reads the calendar corrections its own database holds."""
-    from workflows.calendar import calendar_reload
 
     calendar_reload()
     yield
@@ -56,7 +57,6 @@ def fresh_calendar():
 
 def register_277(*, lead, co_handlers=()):
     """Register proposal 277 of seed 003 and assign it (at the current, possibly travelled, time)."""
-    from workflows import services
 
     proposal = services.proposal_register(
         kind="suggestion",
@@ -66,7 +66,7 @@ def register_277(*, lead, co_handlers=()):
         content="建议在全市组织社会大众聚力创新。",
         proposers=[{"name": "石剑波"}],
     )
-    services.proposal_assign(proposal=proposal, lead=lead, co_handlers=list(co_handlers))
+    assignment.proposal_assign(proposal=proposal, lead=lead, co_handlers=list(co_handlers))
     return proposal
 
 

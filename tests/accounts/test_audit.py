@@ -2,6 +2,7 @@ import pytest
 from django.db import connection, transaction
 
 from accounts.models import AuditEvent
+from tasks.proposals.flows import ProposalFlow
 
 
 def test_audit_events_cannot_be_changed_or_deleted(proposal_277):
@@ -30,7 +31,6 @@ def test_database_refuses_to_rewrite_history(proposal_277):
 
 
 def test_proposal_timeline_tells_its_history(client, secretariat, kjj_officer, proposal_277):
-    from workflows.flows import ProposalFlow
 
     task = proposal_277.tasks().get(flow_task=ProposalFlow.sign_for)
     client.force_login(kjj_officer)

@@ -3,7 +3,8 @@ from django.urls import reverse
 from viewflow.workflow.status import STATUS
 
 from accounts.models import AuditEvent, Department, User
-from workflows.flows import ProposalFlow
+from tasks.proposals.access import proposals_for_user
+from tasks.proposals.flows import ProposalFlow
 
 
 def test_secretariat_adds_a_department_with_its_group(client, secretariat):
@@ -86,7 +87,6 @@ def test_department_staff_cannot_deactivate_users(client, kjj_head, kjj_officer)
 
 
 def test_deactivated_user_sees_nothing(kjj_officer, proposal_277):
-    from workflows.access import proposals_for_user
 
     assert proposals_for_user(kjj_officer).exists()
     kjj_officer.is_active = False

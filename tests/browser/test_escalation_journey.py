@@ -8,11 +8,11 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from demo.loader import demo_load
 from tests.browser.test_officer_inbox import log_in
-from workflows import escalation
-from workflows.calendar import add_working_days
-from workflows.demo import demo_load
-from workflows.models import Deadline, Extension, Notice
+from workflows.escalation import dispatcher
+from workflows.escalation.models import Deadline, Extension, Notice
+from workflows.workdays.calendar import add_working_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def fire_next_rung():
     Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED).update(
         scheduled=timezone.now() - datetime.timedelta(minutes=1)
     )
-    escalation.timers_fire()
+    dispatcher.timers_fire()
 
 
 def test_officer_asks_for_an_extension_after_a_urging_notice_and_the_secretariat_approves(

@@ -3,9 +3,9 @@ and signs for it."""
 
 import pytest
 
-from workflows.demo import demo_load
-from workflows.demo_data import DEMO_PASSWORD
-from workflows.models import Proposal
+from demo.data import DEMO_PASSWORD
+from demo.loader import demo_load
+from tasks.proposals.models import Proposal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,11 +19,16 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import Department, User
-from tasks.models import Duty, DutyTable, JointMeeting
-from tasks.services import duty_assign
+from tasks.duties.models import Duty, DutyTable, JointMeeting
+from tasks.duties.services import duty_assign
+from tasks.proposals import assignment, services
+from tasks.proposals.flows import ProposalFlow
+from tasks.proposals.models import Proposal
 from tests.conftest import make_department, make_user
-from workflows import services
-from workflows.models import Proposal
+from workflows.escalation import extensions, notice_pdf
+from workflows.escalation.models import Deadline, Notice
+from workflows.notifications.models import Notification
+from workflows.workdays.calendar import calendar_correction_add
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SECRET_MARKERS = ["保密建议标题甲", "保密提案人乙", "保密任务丙"]
@@ -108,7 +113,7 @@ def world(db):
                 content="内容",
                 proposers=[{"name": "保密提案人乙"}],
             )
-            services.proposal_assign(proposal=item, lead=kjj, co_handlers=[kx])
+            assignment.proposal_assign(proposal=item, lead=kjj, co_handlers=[kx])
             return item
 
         open_proposal = proposal("1")
@@ -122,7 +127,7 @@ def world(db):
             content="内容",
             proposers=[{"name": "某代表"}],
         )
-        services.proposal_assign(proposal=own, lead=jyj)
+        assignment.proposal_assign(proposal=own, lead=jyj)
     # the reminder of the open proposal fires; the other one is signed for and finished
     with time_machine.travel(datetime.datetime(2024, 3, 12, 9, 30, tzinfo=SHANGHAI), tick=False):
         task = signed_proposal.tasks().get(flow_task_type="HUMAN")
@@ -134,16 +139,12 @@ def world(db):
             activation.execute()
         assert fire_due_timers() == 2  # the reminders of the open proposal and of 教育局's own
 
-    from workflows import escalation, pdf
-    from workflows.calendar import calendar_correction_add
-    from workflows.models import Deadline, Notice, Notification
-
     deadline = Deadline.objects.open().for_subject(open_proposal).get()
     notice = Notice.objects.filter(deadline=deadline).first()
-    pdf.notice_pdf_render(notice_id=notice.pk)  # a Celery task renders it after issue
+    notice_pdf.notice_pdf_render(notice_id=notice.pk)  # a Celery task renders it after issue
     notification = Notification.objects.filter(recipient=people["kjj_officer"], channel="in_app").first()
     with time_machine.travel(datetime.datetime(2024, 3, 12, 10, 0, tzinfo=SHANGHAI), tick=False):
-        extension = escalation.extension_request(
+        extension = extensions.extension_request(
             deadline=deadline,
             requested_due=datetime.date(2024, 3, 20),
             reason="需要与协办单位进一步会商",
@@ -172,7 +173,7 @@ def world(db):
 
 
 PK_OBJECTS = {
-    "desk:proposal_detail": lambda world: world["proposals"][0],
+    "proposals:proposal_detail": lambda world: world["proposals"][0],
     "duties:duty_detail": lambda world: world["duty"],
     "manage:department_edit": lambda world: world["department"],
     "manage:user_edit": lambda world: world["user"],
@@ -249,7 +250,7 @@ def build_url(route, name, world):
 def object_kind(route, name):
     if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request"):
         return "escalation"
-    if "<int:process_pk>" in route or name == "desk:proposal_detail":
+    if "<int:process_pk>" in route or name == "proposals:proposal_detail":
         return "proposal"
     if name == "duties:duty_detail":
         return "duty"
@@ -354,7 +355,6 @@ def test_permission_matrix(client, world, role):
 
 
 def test_matrix_world_covers_every_flow_node(world):
-    from workflows.flows import ProposalFlow
 
     nodes_with_urls = {node.name for node in ProposalFlow.instance.nodes() if getattr(node, "urls", None)}
     covered = {task.flow_task.name for proposal in world["proposals"] for task in proposal.tasks()}

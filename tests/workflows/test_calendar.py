@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from workflows import calendar
-from workflows.calendar import (
+from workflows.workdays import calendar
+from workflows.workdays.calendar import (
     add_working_days,
     is_working_day,
     next_working_day,

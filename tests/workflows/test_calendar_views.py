@@ -9,8 +9,11 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflows import escalation, services
-from workflows.models import CalendarCorrection, CalendarYear, Deadline
+from tasks.proposals import assignment, services
+from workflows.escalation import dispatcher
+from workflows.escalation.models import Deadline
+from workflows.workdays import calendar
+from workflows.workdays.models import CalendarCorrection, CalendarYear
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = datetime.date
@@ -109,7 +112,7 @@ def deadline_in_2027(kjj, kjj_officer):
             content="内容",
             proposers=[{"name": "王一"}],
         )
-        services.proposal_assign(proposal=proposal, lead=kjj)
+        assignment.proposal_assign(proposal=proposal, lead=kjj)
     return Deadline.objects.get(object_id=proposal.pk)
 
 
@@ -141,16 +144,14 @@ def test_a_correction_moves_the_timers_it_shifts(deadline_in_2027, secretariat):
     # three working days before Monday 4 Jan 2027: 1 Jan (uncovered, so a working day), 31 Dec, 30 Dec
     assert reminder() == datetime.datetime(2026, 12, 30, 9, 0, tzinfo=SHANGHAI)
     with at(2026, 12, 28, 15, 0):
-        from workflows import calendar
-
         calendar.calendar_correction_add(
             day=D(2027, 1, 1), is_working_day=False, note="元旦", actor=secretariat
         )
-        assert escalation.timers_reschedule(day=D(2027, 1, 1)) == 1
+        assert dispatcher.timers_reschedule(day=D(2027, 1, 1)) == 1
     # with New Year's Day off: 31, 30, 29 Dec
     assert reminder() == datetime.datetime(2026, 12, 29, 9, 0, tzinfo=SHANGHAI)
     with at(2026, 12, 28, 15, 0):
-        assert escalation.timers_reschedule(day=D(2027, 1, 1)) == 0
+        assert dispatcher.timers_reschedule(day=D(2027, 1, 1)) == 0
 
 
 def test_calendar_corrections_are_in_the_audit_trail(client, secretariat):
@@ -159,7 +160,6 @@ def test_calendar_corrections_are_in_the_audit_trail(client, secretariat):
     from django.urls import reverse
 
     from accounts.models import AuditEvent
-    from workflows import calendar
 
     correction = calendar.calendar_correction_add(
         day=datetime.date(2030, 10, 12), is_working_day=True, note="调休上班", actor=secretariat

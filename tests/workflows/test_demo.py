@@ -2,9 +2,10 @@ from django.apps import apps
 from viewflow.workflow.models import Task
 
 from accounts.models import Department, User
-from tasks.models import Campaign, CampaignActivity, Duty, JointMeeting, SummaryTable
-from workflows.demo import demo_load
-from workflows.models import Proposal
+from demo.loader import demo_load
+from tasks.campaigns.models import Campaign, CampaignActivity, SummaryTable
+from tasks.duties.models import Duty, JointMeeting
+from tasks.proposals.models import Proposal
 
 
 def table_counts():

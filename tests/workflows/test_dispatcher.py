@@ -9,8 +9,9 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from workflows import escalation, services
-from workflows.models import Deadline, Notice
+from tasks.proposals import assignment, services
+from workflows.escalation import dispatcher
+from workflows.escalation.models import Deadline, Notice
 
 needs_skip_locked = pytest.mark.skipif(
     not connection.features.has_select_for_update_skip_locked,
@@ -28,7 +29,7 @@ def assign_many(count, lead):
             content="内容",
             proposers=[{"name": "王一"}],
         )
-        services.proposal_assign(proposal=proposal, lead=lead)
+        assignment.proposal_assign(proposal=proposal, lead=lead)
 
 
 def make_all_due():
@@ -49,7 +50,7 @@ def test_two_concurrent_dispatchers_fire_each_timer_once(kjj, kjj_officer, kjj_h
     def dispatcher(name):
         try:
             start.wait()
-            fired[name] = escalation.timers_fire(batch_size=7)
+            fired[name] = dispatcher.timers_fire(batch_size=7)
         except Exception as exc:  # reported to the test below
             errors.append(exc)
         finally:
@@ -91,11 +92,11 @@ def test_a_process_held_by_another_transaction_waits_for_the_next_pass(kjj, kjj_
     assert holding.wait(60)
     try:
         # does not wait for the lock: the other process's timer fires, this one is skipped
-        assert escalation.timers_fire() == 1
+        assert dispatcher.timers_fire() == 1
     finally:
         release.set()
         thread.join(60)
-    assert escalation.timers_fire() == 1
+    assert dispatcher.timers_fire() == 1
     assert Notice.objects.count() == 2
 
 
@@ -105,13 +106,13 @@ def test_a_broken_timer_is_set_aside_and_the_rest_of_its_batch_fires(kjj, kjj_of
     broken = Deadline.objects.order_by("pk").first()
     Deadline.objects.filter(pk=broken.pk).update(object_id=987654)  # its proposal is gone
 
-    assert escalation.timers_fire() == 3
+    assert dispatcher.timers_fire() == 3
     assert Notice.objects.count() == 2
     failed = Task.objects.get(previous=broken.task, flow_task_type="TIMER")
     assert failed.status == STATUS.ERROR
     assert failed.data["_exception"]["type"] == "KeyError"
     # it stays out of the due set
-    assert escalation.timers_fire() == 0
+    assert dispatcher.timers_fire() == 0
 
 
 def test_a_lone_broken_timer_does_not_break_the_pass(kjj, kjj_officer):
@@ -120,13 +121,13 @@ def test_a_lone_broken_timer_does_not_break_the_pass(kjj, kjj_officer):
     broken = Deadline.objects.get()
     Deadline.objects.filter(pk=broken.pk).update(object_id=987654)  # its proposal is gone
 
-    escalation.timers_fire()  # must not raise
+    dispatcher.timers_fire()  # must not raise
     failed = Task.objects.get(previous=broken.task, flow_task_type="TIMER")
     assert failed.status == STATUS.ERROR
-    assert escalation.timers_fire() == 0
+    assert dispatcher.timers_fire() == 0
 
 
 def test_an_idle_pass_fires_nothing(kjj, kjj_officer):
     assign_many(2, kjj)
-    assert escalation.timers_fire() == 0
+    assert dispatcher.timers_fire() == 0
     assert not Notice.objects.exists()

@@ -13,10 +13,13 @@ from viewflow.workflow.timers import fire_due_timers
 
 from accounts.audit import audit_timeline
 from accounts.models import AuditEvent
+from tasks.proposals import assignment, services
+from tasks.proposals.models import Proposal
 from tests.conftest import make_user
-from workflows import escalation, services
-from workflows.escalation import LadderRule, ladder_rungs
-from workflows.models import Deadline, Light, Notice, Notification, Proposal
+from workflows.escalation import deadlines, dispatcher, lights
+from workflows.escalation.models import Deadline, Light, Notice
+from workflows.escalation.rungs import LadderRule, ladder_rungs
+from workflows.notifications.models import Notification
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = datetime.date
@@ -39,7 +42,7 @@ def assign(number, lead, co_handlers=()):
         content="内容",
         proposers=[{"name": "石剑波"}],
     )
-    services.proposal_assign(proposal=proposal, lead=lead, co_handlers=list(co_handlers))
+    assignment.proposal_assign(proposal=proposal, lead=lead, co_handlers=list(co_handlers))
     return Deadline.objects.get(object_id=proposal.pk)
 
 
@@ -76,13 +79,13 @@ def test_the_ladder_counts_working_days_across_the_spring_festival(db):
     rungs = ladder_rungs(D(2024, 2, 18), rule)
     assert [next(rungs) for _rung in range(5)] == [
         # three working days before Sunday 18 Feb: 9, 8, 7 Feb (10–17 Feb are holidays)
-        escalation.Rung(Notice.Kind.REMINDER, 0, moment(2024, 2, 7, 9)),
+        rungs.Rung(Notice.Kind.REMINDER, 0, moment(2024, 2, 7, 9)),
         # 催办 on the first working day after the deadline
-        escalation.Rung(Notice.Kind.URGING, 0, moment(2024, 2, 19, 9)),
+        rungs.Rung(Notice.Kind.URGING, 0, moment(2024, 2, 19, 9)),
         # 督办 five working days after: 19, 20, 21, 22, 23 Feb
-        escalation.Rung(Notice.Kind.SUPERVISION, 0, moment(2024, 2, 23, 9)),
-        escalation.Rung(Notice.Kind.SUPERVISION, 1, moment(2024, 3, 1, 9)),
-        escalation.Rung(Notice.Kind.SUPERVISION, 2, moment(2024, 3, 8, 9)),
+        rungs.Rung(Notice.Kind.SUPERVISION, 0, moment(2024, 2, 23, 9)),
+        rungs.Rung(Notice.Kind.SUPERVISION, 1, moment(2024, 3, 1, 9)),
+        rungs.Rung(Notice.Kind.SUPERVISION, 2, moment(2024, 3, 8, 9)),
     ]
 
 
@@ -99,15 +102,15 @@ def test_each_rung_fires_once_and_sets_the_light(deadline_277, kjj_officer):
     proposal = Proposal.objects.get(pk=deadline_277.object_id)
 
     def light():
-        return escalation.with_light(Proposal.objects.filter(pk=proposal.pk)).get().light
+        return lights.with_light(Proposal.objects.filter(pk=proposal.pk)).get().light
 
     with at(2024, 2, 7, 8, 59):
-        assert escalation.timers_fire() == 0
+        assert dispatcher.timers_fire() == 0
         assert light() == Light.GREEN
 
     with at(2024, 2, 7, 9, 0):
-        assert escalation.timers_fire() == 1
-        assert escalation.timers_fire() == 0
+        assert dispatcher.timers_fire() == 1
+        assert dispatcher.timers_fire() == 0
     assert issued(deadline_277) == [(Notice.Kind.REMINDER, 0, 0)]
     with at(2024, 2, 7, 9, 0):
         assert light() == Light.YELLOW
@@ -120,17 +123,17 @@ def test_each_rung_fires_once_and_sets_the_light(deadline_277, kjj_officer):
     # nothing fires during the holiday nor on the make-up Sunday, the deadline itself
     for day in (moment(2024, 2, 12, 12), moment(2024, 2, 18, 23, 59)):
         with time_machine.travel(day, tick=False):
-            assert escalation.timers_fire() == 0
+            assert dispatcher.timers_fire() == 0
             assert light() == Light.YELLOW
 
     with at(2024, 2, 19, 9, 0):
-        assert escalation.timers_fire() == 1
+        assert dispatcher.timers_fire() == 1
     assert issued(deadline_277)[-1] == (Notice.Kind.URGING, 0, 1)
     assert light() == Light.RED
     assert recipients(Notice.objects.get(kind=Notice.Kind.URGING)) == ["kjj_head", "kjj_officer"]
 
     with at(2024, 2, 23, 9, 0):
-        assert escalation.timers_fire() == 1
+        assert dispatcher.timers_fire() == 1
     assert issued(deadline_277)[-1] == (Notice.Kind.SUPERVISION, 0, 5)
     supervision = Notice.objects.get(kind=Notice.Kind.SUPERVISION, sequence=0)
     assert recipients(supervision) == ["kjj_head", "kjj_officer", "leader"]
@@ -140,7 +143,7 @@ def test_each_rung_fires_once_and_sets_the_light(deadline_277, kjj_officer):
 
     # weekly while overdue
     with at(2024, 3, 1, 9, 0):
-        assert escalation.timers_fire() == 1
+        assert dispatcher.timers_fire() == 1
     assert issued(deadline_277)[-1] == (Notice.Kind.SUPERVISION, 1, 10)
 
     # every rung is in the proposal's timeline
@@ -162,14 +165,14 @@ def test_a_claimed_step_escalates_to_its_owner(deadline_277, kjj_officer, kjj):
     with task.activation() as activation:
         activation.assign(kjj_officer)
     with at(2024, 2, 7, 9, 0):
-        escalation.timers_fire()
+        dispatcher.timers_fire()
     assert recipients(Notice.objects.get()) == ["kjj_officer"]
 
 
 def test_an_unclaimed_step_escalates_to_every_officer_of_the_department(deadline_277, kjj):
     make_user("kjj_officer2", "孙丽", kjj, "officer")
     with at(2024, 2, 7, 9, 0):
-        escalation.timers_fire()
+        dispatcher.timers_fire()
     assert recipients(Notice.objects.get()) == ["kjj_officer", "kjj_officer2"]
 
 
@@ -177,13 +180,13 @@ def test_messages_go_out_in_the_product_by_email_and_for_escalations_by_sms(dead
     kjj_officer.mobile = "13800000001"
     kjj_officer.save()
     with at(2024, 2, 7, 9, 0):
-        escalation.timers_fire()
+        dispatcher.timers_fire()
     reminder = Notice.objects.get()
     channels = set(reminder.notifications.filter(recipient=kjj_officer).values_list("channel", "status"))
     # a reminder is not worth an SMS
     assert channels == {("in_app", "sent"), ("email", "pending")}
     with at(2024, 2, 19, 9, 0):
-        escalation.timers_fire()
+        dispatcher.timers_fire()
     urging = Notice.objects.get(kind=Notice.Kind.URGING)
     sms = urging.notifications.get(recipient=kjj_officer, channel=Notification.Channel.SMS)
     assert sms.address == "13800000001"
@@ -194,7 +197,7 @@ def test_messages_go_out_in_the_product_by_email_and_for_escalations_by_sms(dead
 
 def test_signing_for_stops_the_ladder_and_closes_the_deadline(deadline_277, kjj_officer, client):
     with at(2024, 2, 19, 9, 0):
-        assert escalation.timers_fire() == 2  # the late reminder, then the 催办
+        assert dispatcher.timers_fire() == 2  # the late reminder, then the 催办
     task = deadline_277.task
     client.force_login(kjj_officer)
     with at(2024, 2, 20, 10, 0):
@@ -208,16 +211,16 @@ def test_signing_for_stops_the_ladder_and_closes_the_deadline(deadline_277, kjj_
     assert deadline_277.closed_at == moment(2024, 2, 20, 10, 0)
     assert not Task.objects.filter(previous=deadline_277.task, status=STATUS.SCHEDULED).exists()
     with at(2024, 4, 1, 9, 0):
-        assert escalation.timers_fire() == 0
+        assert dispatcher.timers_fire() == 0
     assert [kind for kind, _seq, _days in issued(deadline_277)] == [Notice.Kind.REMINDER, Notice.Kind.URGING]
-    assert escalation.with_light(Proposal.objects.all()).get().light == Light.GREEN
+    assert lights.with_light(Proposal.objects.all()).get().light == Light.GREEN
 
 
 def test_after_weeks_without_a_dispatcher_everything_due_fires_once(deadline_277):
     # worker and beat were down from before the reminder until 20 March
     with at(2024, 3, 20, 10, 0):
-        assert escalation.timers_fire() == 4
-        assert escalation.timers_fire() == 0
+        assert dispatcher.timers_fire() == 4
+        assert dispatcher.timers_fire() == 0
     # the reminder, the 催办 and the 督办 each once; the missed weekly repeats of 1, 8 and 15 March
     # collapse into one
     assert issued(deadline_277) == [
@@ -233,7 +236,7 @@ def test_viewflows_own_dispatcher_fires_a_rung_the_same_way(deadline_277):
     with at(2024, 2, 7, 9, 0):
         assert fire_due_timers() == 1
         assert fire_due_timers() == 0
-        assert escalation.timers_fire() == 0
+        assert dispatcher.timers_fire() == 0
     assert issued(deadline_277) == [(Notice.Kind.REMINDER, 0, 0)]
     assert scheduled_timer(deadline_277).scheduled == moment(2024, 2, 19, 9)
 
@@ -256,9 +259,9 @@ def test_a_year_end_deadline_counts_the_new_year_holiday(staff, kjj):
     assert deadline.due == D(2025, 1, 6)
     assert scheduled_timer(deadline).scheduled == moment(2024, 12, 31, 9)
     with at(2025, 1, 1, 12, 0):
-        assert escalation.timers_fire() == 1
+        assert dispatcher.timers_fire() == 1
     with at(2025, 1, 7, 9, 0):
-        assert escalation.timers_fire() == 1
+        assert dispatcher.timers_fire() == 1
     assert issued(deadline)[-1] == (Notice.Kind.URGING, 0, 1)
     # 督办 five working days after 6 Jan: 7, 8, 9, 10, 13 Jan
     assert scheduled_timer(deadline).scheduled == moment(2025, 1, 13, 9)
@@ -271,14 +274,14 @@ def test_a_timer_scheduled_before_the_ladder_existed_opens_the_deadline(staff, k
     Task.objects.filter(pk=old.pk).update(data={}, scheduled=moment(2024, 2, 5, 9))
     deadline.delete()
     with at(2024, 2, 5, 11, 0):
-        assert escalation.timers_fire() == 1
+        assert dispatcher.timers_fire() == 1
     reopened = Deadline.objects.get(object_id=deadline.object_id)
     assert not Notice.objects.exists()
     assert scheduled_timer(reopened).scheduled == moment(2024, 2, 7, 9)
 
 
 def test_open_deadlines_follow_a_reassignment(deadline_277, jyj):
-    escalation.deadlines_reassign(subject=Proposal.objects.get(pk=deadline_277.object_id), department=jyj)
+    deadlines.deadlines_reassign(subject=Proposal.objects.get(pk=deadline_277.object_id), department=jyj)
     deadline_277.refresh_from_db()
     assert deadline_277.department == jyj
 
@@ -287,12 +290,12 @@ def test_proposal_list_shows_the_worst_open_light(deadline_277, staff, kjj, clie
     with at(2024, 2, 8, 15, 0):
         assign(304, kjj)
     with at(2024, 2, 19, 9, 0):
-        escalation.timers_fire()
-        lights = dict(escalation.with_light(Proposal.objects.all()).values_list("number", "light"))
+        dispatcher.timers_fire()
+        by_number = dict(lights.with_light(Proposal.objects.all()).values_list("number", "light"))
         # 277 had its 催办; 304 (due on 21 Feb) its reminder
-        assert lights == {"277": Light.RED, "304": Light.YELLOW}
+        assert by_number == {"277": Light.RED, "304": Light.YELLOW}
         client.force_login(kjj_officer)
-        page = client.get(reverse("desk:proposal_list")).content.decode()
+        page = client.get(reverse("proposals:index")).content.decode()
     assert "light--red" in page and "light--yellow" in page
 
 
@@ -306,7 +309,7 @@ def test_the_supervision_notice_goes_to_the_leaders_responsible_for_the_departme
     over_jyj.oversees.add(jyj)
     for day in ((2024, 2, 7, 9, 0), (2024, 2, 19, 9, 0), (2024, 2, 23, 9, 0)):
         with at(*day):
-            escalation.timers_fire()
+            dispatcher.timers_fire()
     supervision = Notice.objects.get(kind=Notice.Kind.SUPERVISION, sequence=0)
     # the convener (oversees all) and the vice mayor over 科技局, not the one over 教育局
     assert recipients(supervision) == ["kjj_head", "kjj_officer", "leader", "vice_mayor_kjj"]
@@ -315,11 +318,11 @@ def test_the_supervision_notice_goes_to_the_leaders_responsible_for_the_departme
 def test_the_light_turns_red_the_day_after_the_deadline_before_the_urging_notice(deadline_277):
     proposal = Proposal.objects.get(pk=deadline_277.object_id)
     with at(2024, 2, 7, 9, 0):
-        escalation.timers_fire()
+        dispatcher.timers_fire()
     # due on the make-up Sunday 18 Feb; the 催办 waits for Monday 19 Feb 09:00
     with at(2024, 2, 18, 23, 59):
-        assert escalation.with_light(Proposal.objects.filter(pk=proposal.pk)).get().light == Light.YELLOW
+        assert lights.with_light(Proposal.objects.filter(pk=proposal.pk)).get().light == Light.YELLOW
     with at(2024, 2, 19, 0, 1):
-        assert escalation.with_light(Proposal.objects.filter(pk=proposal.pk)).get().light == Light.RED
+        assert lights.with_light(Proposal.objects.filter(pk=proposal.pk)).get().light == Light.RED
         deadline_277.refresh_from_db()
         assert deadline_277.current_light == Light.RED

@@ -15,9 +15,12 @@ from viewflow.workflow.status import STATUS
 
 from accounts.audit import audit_timeline
 from accounts.models import AuditEvent
+from tasks.proposals import assignment, services
+from tasks.proposals.models import Proposal
 from tests.conftest import register_277
-from workflows import escalation, services
-from workflows.models import Deadline, Extension, Light, Notice, Notification, Proposal
+from workflows.escalation import dispatcher, extensions
+from workflows.escalation.models import Deadline, Extension, Light, Notice
+from workflows.notifications.models import Notification
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = datetime.date
@@ -117,7 +120,7 @@ def test_anonymous_user_is_sent_to_login(client, deadline):
 
 def request(deadline, user):
     with at(2024, 2, 6, 10, 0):
-        return escalation.extension_request(
+        return extensions.extension_request(
             deadline=deadline, requested_due=D(2024, 2, 26), reason="需会同科协研究", user=user
         )
 
@@ -148,9 +151,9 @@ def test_approval_moves_the_deadline_and_its_timer_and_keeps_the_original(
 
     # nothing fires at the old moments; the ladder runs from the new deadline
     with at(2024, 2, 19, 9, 0):
-        assert escalation.timers_fire() == 0
+        assert dispatcher.timers_fire() == 0
     with at(2024, 2, 27, 9, 0):
-        assert escalation.timers_fire() == 2
+        assert dispatcher.timers_fire() == 2
     assert list(Notice.objects.values_list("round", "kind", "due")) == [
         (1, Notice.Kind.REMINDER, D(2024, 2, 26)),
         (1, Notice.Kind.URGING, D(2024, 2, 26)),
@@ -159,14 +162,14 @@ def test_approval_moves_the_deadline_and_its_timer_and_keeps_the_original(
 
 def test_an_overdue_step_returns_to_green_when_extended(deadline, kjj_officer, secretariat):
     with at(2024, 2, 19, 9, 0):
-        escalation.timers_fire()
+        dispatcher.timers_fire()
     deadline.refresh_from_db()
     assert deadline.light == Light.RED
     with at(2024, 2, 19, 10, 0):
-        extension = escalation.extension_request(
+        extension = extensions.extension_request(
             deadline=deadline, requested_due=D(2024, 3, 11), reason="理由", user=kjj_officer
         )
-        escalation.extension_decide(extension=extension, approve=True, note="", user=secretariat)
+        extensions.extension_decide(extension=extension, approve=True, note="", user=secretariat)
     deadline.refresh_from_db()
     assert deadline.light == Light.GREEN
     assert scheduled(deadline).data == {
@@ -237,7 +240,7 @@ def test_the_extension_list_query_count_does_not_grow_with_requests(client, kjj,
                 content="内容",
                 proposers=[{"name": "王一"}],
             )
-            services.proposal_assign(proposal=proposal, lead=kjj)
+            assignment.proposal_assign(proposal=proposal, lead=kjj)
         request(Deadline.objects.get(object_id=proposal.pk), kjj_officer)
 
     client.force_login(secretariat)
@@ -258,6 +261,6 @@ def test_nobody_decides_on_their_own_request(deadline, secretariat):
     """The secretariat sits in 科技局 here; its own request needs another member's decision."""
     extension = request(deadline, secretariat)
     with pytest.raises(ValidationError), at(2024, 2, 6, 11, 0):
-        escalation.extension_decide(extension=extension, approve=True, note="", user=secretariat)
+        extensions.extension_decide(extension=extension, approve=True, note="", user=secretariat)
     extension.refresh_from_db()
     assert extension.status == Extension.Status.PENDING

@@ -10,8 +10,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.conftest import register_277
-from workflows import escalation, pdf
-from workflows.models import Notice
+from workflows.documents import pdf
+from workflows.escalation import dispatcher, notice_pdf
+from workflows.escalation.models import Notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -26,9 +27,9 @@ def supervision(kjj, kx, kjj_officer, kjj_head, kx_officer, leader):
     with at(2024, 2, 5, 10, 0):
         register_277(lead=kjj, co_handlers=[kx])
     with at(2024, 2, 23, 9, 0):
-        escalation.timers_fire()
-        escalation.timers_fire()
-        escalation.timers_fire()
+        dispatcher.timers_fire()
+        dispatcher.timers_fire()
+        dispatcher.timers_fire()
     return Notice.objects.get(kind=Notice.Kind.SUPERVISION)
 
 
@@ -46,7 +47,7 @@ def test_people_who_see_the_item_open_its_notice(request, client, supervision, u
 @pytest.mark.parametrize("username", ["jyj_officer", "kx_officer"])
 def test_outsiders_and_co_handlers_get_404_for_the_notice_and_its_pdf(request, client, supervision, username):
     """The 督办单 is addressed to the lead department; the co-handler 科协 does not read it."""
-    pdf.notice_pdf_render(notice_id=supervision.pk)
+    notice_pdf.notice_pdf_render(notice_id=supervision.pk)
     client.force_login(request.getfixturevalue(username))
     assert client.get(supervision.get_absolute_url()).status_code == 404
     assert client.get(reverse("desk:notice_pdf", args=[supervision.pk])).status_code == 404
@@ -57,12 +58,12 @@ def test_the_pdf_is_served_once_rendered_and_never_rendered_again(client, superv
     url = reverse("desk:notice_pdf", args=[supervision.pk])
     assert client.get(url).status_code == 404
 
-    assert pdf.notice_pdf_render(notice_id=supervision.pk)
+    assert notice_pdf.notice_pdf_render(notice_id=supervision.pk)
     supervision.refresh_from_db()
     data = supervision.pdf.read()
     assert data.startswith(b"%PDF-")
     assert supervision.pdf_sha256 == hashlib.sha256(data).hexdigest()
-    assert not pdf.notice_pdf_render(notice_id=supervision.pk)
+    assert not notice_pdf.notice_pdf_render(notice_id=supervision.pk)
 
     response = client.get(url)
     assert response.status_code == 200

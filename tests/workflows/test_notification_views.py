@@ -5,15 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from workflows import notifications
-from workflows.models import Notification
+from workflows.notifications import outbox
+from workflows.notifications.models import Notification
 
 
 def notify(user, key, subject="【催办】第277号建议", url="/proposals/1/"):
-    notifications.notifications_store(
-        notifications.message_rows(
-            user=user, topic="urging", subject=subject, body="请立即办理。", url=url, key=key
-        )
+    outbox.notifications_store(
+        outbox.message_rows(user=user, topic="urging", subject=subject, body="请立即办理。", url=url, key=key)
     )
     return Notification.objects.get(idempotency_key=f"{key}:{user.pk}:in_app")
 
@@ -25,7 +23,7 @@ def two_messages(kjj_officer):
 
 def test_the_header_shows_the_unread_count_on_every_page(client, kjj_officer, two_messages):
     client.force_login(kjj_officer)
-    page = client.get(reverse("desk:proposal_list")).content.decode()
+    page = client.get(reverse("proposals:index")).content.decode()
     assert 'id="notification-bell"' in page
     assert "2条未读通知" in page
 

@@ -15,9 +15,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from tests.conftest import free_port, make_user, register_277
-from workflows import escalation, notifications
-from workflows.models import Notification
-from workflows.sms import HttpSmsBackend, LoggingSmsBackend
+from workflows.desk import digest as desk_digest
+from workflows.escalation import dispatcher, extensions
+from workflows.notifications import delivery, outbox
+from workflows.notifications.models import Notification
+from workflows.notifications.sms import HttpSmsBackend, LoggingSmsBackend
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -27,7 +29,7 @@ def at(*args):
 
 
 def store(user, key="test", sms="短信内容"):
-    rows = notifications.message_rows(
+    rows = outbox.message_rows(
         user=user,
         topic="urging",
         subject="【催办】测试",
@@ -36,7 +38,7 @@ def store(user, key="test", sms="短信内容"):
         url="/proposals/1/",
         key=key,
     )
-    notifications.notifications_store(rows)
+    outbox.notifications_store(rows)
     return {row.channel: row for row in Notification.objects.filter(idempotency_key__startswith=f"{key}:")}
 
 
@@ -63,8 +65,8 @@ def test_a_message_is_stored_once_per_channel_the_person_can_receive(officer, kj
 def test_email_goes_over_smtp_once_with_its_idempotency_key(officer, smtp_server, settings):
     settings.DEFAULT_FROM_EMAIL = "联席会议办公室 <dubian@example.gov.cn>"
     row = store(officer)["email"]
-    assert notifications.notification_deliver(notification_id=row.pk)
-    assert not notifications.notification_deliver(notification_id=row.pk)
+    assert delivery.notification_deliver(notification_id=row.pk)
+    assert not delivery.notification_deliver(notification_id=row.pk)
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Notification.Status.SENT, 1)
     (envelope,) = smtp_server.messages
@@ -81,7 +83,7 @@ def test_a_message_claimed_by_a_live_worker_is_not_sent_again(officer, smtp_serv
     Notification.objects.filter(pk=row.pk).update(
         claimed_until=timezone.now() + datetime.timedelta(minutes=5)
     )
-    assert not notifications.notification_deliver(notification_id=row.pk)
+    assert not delivery.notification_deliver(notification_id=row.pk)
     assert smtp_server.messages == []
 
 
@@ -90,39 +92,39 @@ def test_a_failed_send_stays_pending_and_the_sweep_retries_it_after_the_timeout(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
     with at(2024, 2, 19, 9, 0):
         row = store(officer)["email"]
-        assert not notifications.notification_deliver(notification_id=row.pk)
+        assert not delivery.notification_deliver(notification_id=row.pk)
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Notification.Status.PENDING, 1)
     assert "ConnectionRefusedError" in row.last_error
     # the SMS row was never claimed: it is swept once it has waited the retry timeout
     with at(2024, 2, 19, 9, 4):
-        assert notifications.notifications_sweep() == 0
+        assert outbox.notifications_sweep() == 0
     with at(2024, 2, 19, 9, 5, 1):
-        assert notifications.notifications_sweep() == 2
+        assert outbox.notifications_sweep() == 2
 
 
 def test_it_gives_up_after_the_last_attempt(officer, settings):
-    settings.SMS_BACKEND = "workflows.sms.HttpSmsBackend"
+    settings.SMS_BACKEND = "workflows.notifications_sms.HttpSmsBackend"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{free_port()}/send"
     settings.NOTIFICATION_MAX_ATTEMPTS = 2
     row = store(officer)["sms"]
-    assert not notifications.notification_deliver(notification_id=row.pk)
+    assert not delivery.notification_deliver(notification_id=row.pk)
     Notification.objects.filter(pk=row.pk).update(claimed_until=None)
-    assert not notifications.notification_deliver(notification_id=row.pk)
+    assert not delivery.notification_deliver(notification_id=row.pk)
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Notification.Status.FAILED, 2)
-    assert notifications.notifications_sweep() == 0
+    assert outbox.notifications_sweep() == 0
 
 
 def test_retries_back_off_doubling_up_to_an_hour(officer, settings):
-    settings.SMS_BACKEND = "workflows.sms.HttpSmsBackend"
+    settings.SMS_BACKEND = "workflows.notifications_sms.HttpSmsBackend"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{free_port()}/send"
     settings.NOTIFICATION_RETRY_SECONDS = 300
     row = store(officer)["sms"]
     waits = []
     for _attempt in range(6):
         with at(2024, 2, 19, 9, 0):
-            assert not notifications.notification_deliver(notification_id=row.pk)
+            assert not delivery.notification_deliver(notification_id=row.pk)
             row.refresh_from_db()
             waits.append(round((row.claimed_until - timezone.now()).total_seconds() / 60))
         Notification.objects.filter(pk=row.pk).update(claimed_until=None)
@@ -132,10 +134,10 @@ def test_retries_back_off_doubling_up_to_an_hour(officer, settings):
 
 def test_the_default_sms_backend_writes_to_the_log(officer, caplog):
     row = store(officer)["sms"]
-    with caplog.at_level(logging.INFO, logger="workflows.sms"):
-        assert notifications.notification_deliver(notification_id=row.pk)
+    with caplog.at_level(logging.INFO, logger="workflows.notifications_sms"):
+        assert delivery.notification_deliver(notification_id=row.pk)
     assert "SMS to 13800000001" in caplog.text and "短信内容" in caplog.text
-    assert isinstance(notifications.sms_backend(), LoggingSmsBackend)
+    assert isinstance(delivery.sms_backend(), LoggingSmsBackend)
 
 
 class Gateway(http.server.BaseHTTPRequestHandler):
@@ -159,7 +161,7 @@ def gateway(settings):
     server = http.server.HTTPServer(("127.0.0.1", 0), Gateway)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.SMS_BACKEND = "workflows.sms.HttpSmsBackend"
+    settings.SMS_BACKEND = "workflows.notifications_sms.HttpSmsBackend"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
     settings.SMS_GATEWAY_TOKEN = "secret-token"
     yield Gateway
@@ -169,8 +171,8 @@ def gateway(settings):
 
 def test_the_http_gateway_posts_the_message_with_its_request_id(officer, gateway):
     row = store(officer)["sms"]
-    assert isinstance(notifications.sms_backend(), HttpSmsBackend)
-    assert notifications.notification_deliver(notification_id=row.pk)
+    assert isinstance(delivery.sms_backend(), HttpSmsBackend)
+    assert delivery.notification_deliver(notification_id=row.pk)
     ((headers, payload),) = gateway.received
     assert payload == {"mobile": "13800000001", "text": "短信内容", "request_id": row.idempotency_key}
     assert headers["Authorization"] == "Bearer secret-token"
@@ -180,7 +182,7 @@ def test_the_http_gateway_posts_the_message_with_its_request_id(officer, gateway
 def test_a_gateway_error_keeps_the_sms_pending(officer, gateway):
     gateway.status = 503
     row = store(officer)["sms"]
-    assert not notifications.notification_deliver(notification_id=row.pk)
+    assert not delivery.notification_deliver(notification_id=row.pk)
     row.refresh_from_db()
     assert row.status == Notification.Status.PENDING
     assert "503" in row.last_error
@@ -188,7 +190,7 @@ def test_a_gateway_error_keeps_the_sms_pending(officer, gateway):
 
 def test_beat_sends_the_digest_at_half_past_eight():
     schedule = settings.CELERY_BEAT_SCHEDULE["morning-digest"]
-    assert schedule["task"] == "workflows.tasks.morning_digest"
+    assert schedule["task"] == "workflows.desk_tasks.morning_digest"
     assert schedule["schedule"] == crontab(hour=8, minute=30)
 
 
@@ -207,10 +209,10 @@ def digests(user):
 
 def test_the_morning_digest_lists_each_persons_pending_work(assigned_277, kjj_officer, kjj_head, jyj_officer):
     with at(2024, 2, 7, 9, 0):
-        escalation.timers_fire()
+        dispatcher.timers_fire()
     # Sunday 18 Feb 2024 is a make-up working day
     with at(2024, 2, 18, 8, 30):
-        told = notifications.digests_queue()
+        told = desk_digest.digests_queue()
     assert told == 2  # the 科技局 officer and head see the sign-for task; the outsider has nothing
     (digest,) = digests(kjj_officer)
     assert digest.subject == "【每日待办提醒】您有1项待办事项"
@@ -221,28 +223,28 @@ def test_the_morning_digest_lists_each_persons_pending_work(assigned_277, kjj_of
 
     # a second run the same morning sends nothing new
     with at(2024, 2, 18, 9, 0):
-        notifications.digests_queue()
+        desk_digest.digests_queue()
     assert digests(kjj_officer).count() == 1
 
 
 def test_there_is_no_digest_on_a_day_off(assigned_277, kjj_officer):
     with at(2024, 2, 12, 8, 30):  # Spring Festival
-        assert notifications.digests_queue() == 0
+        assert desk_digest.digests_queue() == 0
     with at(2024, 2, 17, 8, 30):  # Saturday inside the holiday
-        assert notifications.digests_queue() == 0
+        assert desk_digest.digests_queue() == 0
     assert not Notification.objects.filter(topic="digest").exists()
 
 
 def test_the_secretariats_digest_counts_extension_requests(assigned_277, kjj_officer, secretariat):
     deadline = assigned_277.open_deadlines().get()
     with at(2024, 2, 6, 10, 0):
-        escalation.extension_request(
+        extensions.extension_request(
             deadline=deadline,
             requested_due=datetime.date(2024, 2, 26),
             reason="需要会同多个部门研究",
             user=kjj_officer,
         )
     with at(2024, 2, 7, 8, 30):
-        notifications.digests_queue()
+        desk_digest.digests_queue()
     (digest,) = digests(secretariat)
     assert "另有1项延期申请待审批" in digest.body

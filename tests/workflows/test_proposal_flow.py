@@ -9,9 +9,10 @@ import time_machine
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflows import escalation
-from workflows.flows import ProposalFlow
-from workflows.models import Deadline, Light, Notice, Proposal
+from tasks.proposals.flows import ProposalFlow
+from tasks.proposals.models import Proposal
+from workflows.escalation import dispatcher, lights
+from workflows.escalation.models import Deadline, Light, Notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -91,9 +92,9 @@ def test_officer_signs_for_from_the_inbox(assigned, client, kjj_officer):
     assert [timer.status for timer in ladder_timers(assigned)] == [STATUS.CANCELED]
     assert Deadline.objects.get(task=task).closed_at is not None
     with time_machine.travel(datetime.datetime(2024, 3, 1, tzinfo=SHANGHAI), tick=False):
-        assert escalation.timers_fire() == 0
+        assert dispatcher.timers_fire() == 0
     assert not Notice.objects.exists()
-    assert escalation.with_light(Proposal.objects.filter(pk=assigned.pk)).get().light == Light.GREEN
+    assert lights.with_light(Proposal.objects.filter(pk=assigned.pk)).get().light == Light.GREEN
 
 
 def test_outsider_cannot_claim_the_sign_for_task(assigned, client, jyj_officer):

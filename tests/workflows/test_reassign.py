@@ -1,12 +1,15 @@
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from tasks.access import duties_for_user
-from tasks.models import Duty, DutyTable, JointMeeting
-from tasks.services import duty_assign, duty_reassign
-from workflows import services
-from workflows.access import proposals_for_user
-from workflows.flows import ProposalFlow
+from tasks.duties.access import duties_for_user
+from tasks.duties.models import Duty, DutyTable, JointMeeting
+from tasks.duties.services import duty_assign, duty_reassign
+from tasks.proposals import assignment, services
+from tasks.proposals.access import proposals_for_user
+from tasks.proposals.flows import ProposalFlow
+from workflows.escalation.access import deadlines_for_user
+from workflows.escalation.models import Deadline
+from workflows.workdays.calendar import add_working_days
 
 
 def test_reassigning_a_proposal_moves_access_at_once(
@@ -16,7 +19,7 @@ def test_reassigning_a_proposal_moves_access_at_once(
     with task.activation() as activation:
         activation.assign(kjj_officer)
 
-    services.proposal_reassign(proposal=proposal_277, lead=jyj, co_handlers=[], actor=secretariat)
+    assignment.proposal_reassign(proposal=proposal_277, lead=jyj, co_handlers=[], actor=secretariat)
 
     assert not proposals_for_user(kjj_officer).filter(pk=proposal_277.pk).exists()
     assert proposals_for_user(jyj_officer).filter(pk=proposal_277.pk).exists()
@@ -83,7 +86,7 @@ def test_a_task_cannot_be_reached_through_another_visible_process(
         content="内容",
         proposers=[{"name": "某代表"}],
     )
-    services.proposal_assign(proposal=own, lead=jyj)
+    assignment.proposal_assign(proposal=own, lead=jyj)
     own_process = own.processes().get()
     other_task = proposal_277.tasks().get(flow_task=ProposalFlow.sign_for)
     client.force_login(jyj_officer)
@@ -103,19 +106,15 @@ def test_reassignment_moves_the_sign_for_deadline_to_the_new_department(
     import time_machine
     from django.utils import timezone
 
-    from workflows.calendar import add_working_days
-    from workflows.models import Deadline
-
     later = timezone.now() + datetime.timedelta(days=3)
     with time_machine.travel(later, tick=False):
-        services.proposal_reassign(proposal=proposal_277, lead=jyj, co_handlers=[], actor=secretariat)
+        assignment.proposal_reassign(proposal=proposal_277, lead=jyj, co_handlers=[], actor=secretariat)
         deadline = Deadline.objects.open().for_subject(proposal_277).get()
         expected = add_working_days(timezone.localdate(), 5)
     assert deadline.department == jyj
     assert deadline.due == expected
     proposal_277.refresh_from_db()
     assert proposal_277.sign_for_deadline == expected
-    from workflows.access import deadlines_for_user
 
     assert deadlines_for_user(jyj_officer).filter(pk=deadline.pk).exists()
     assert not deadlines_for_user(kjj_officer).filter(pk=deadline.pk).exists()

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from workflows.models import Proposal
+from tasks.proposals import assignment, services
+from tasks.proposals.models import Proposal
 
 REGISTRATION = {
     "kind": "proposal",
@@ -17,7 +18,7 @@ REGISTRATION = {
 def test_secretariat_registers_and_assigns(client, secretariat, kjj, kx):
     client.force_login(secretariat)
     response = client.post(
-        reverse("desk:proposal_register"), {**REGISTRATION, "lead": kjj.pk, "co_handlers": [kx.pk]}
+        reverse("proposals:proposal_register"), {**REGISTRATION, "lead": kjj.pk, "co_handlers": [kx.pk]}
     )
     proposal = Proposal.objects.get(number="105")
     assert response.status_code == 302
@@ -29,7 +30,7 @@ def test_secretariat_registers_and_assigns(client, secretariat, kjj, kx):
 def test_rejected_registration_keeps_what_was_typed_and_saves_nothing(client, secretariat, kjj):
     client.force_login(secretariat)
     response = client.post(
-        reverse("desk:proposal_register"), {**REGISTRATION, "lead": kjj.pk, "co_handlers": [kjj.pk]}
+        reverse("proposals:proposal_register"), {**REGISTRATION, "lead": kjj.pk, "co_handlers": [kjj.pk]}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -40,7 +41,7 @@ def test_rejected_registration_keeps_what_was_typed_and_saves_nothing(client, se
 
 def test_officer_cannot_register(client, kjj_officer, kjj):
     client.force_login(kjj_officer)
-    response = client.post(reverse("desk:proposal_register"), {**REGISTRATION, "lead": kjj.pk})
+    response = client.post(reverse("proposals:proposal_register"), {**REGISTRATION, "lead": kjj.pk})
     assert response.status_code == 403
     assert not Proposal.objects.exists()
 
@@ -62,7 +63,7 @@ def test_rightful_users_open_the_proposal(request, client, proposal_277, usernam
 def test_outsider_gets_404_for_another_departments_proposal(client, proposal_277, jyj_officer):
     client.force_login(jyj_officer)
     assert client.get(proposal_277.get_absolute_url()).status_code == 404
-    listing = client.get(reverse("desk:proposal_list"))
+    listing = client.get(reverse("proposals:index"))
     assert listing.status_code == 200
     assert "石剑波" not in listing.content.decode()
 
@@ -70,8 +71,6 @@ def test_outsider_gets_404_for_another_departments_proposal(client, proposal_277
 def test_home_query_count_does_not_grow_with_the_queue(client, kjj, kx, kjj_officer):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from workflows import services
 
     def add_proposal(number):
         proposal = services.proposal_register(
@@ -82,7 +81,7 @@ def test_home_query_count_does_not_grow_with_the_queue(client, kjj, kx, kjj_offi
             content="内容",
             proposers=[{"name": "某代表"}],
         )
-        services.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
+        assignment.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
 
     client.force_login(kjj_officer)
     add_proposal(300)

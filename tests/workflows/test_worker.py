@@ -19,8 +19,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from tests.conftest import MailSink, free_port
-from workflows import notifications, tasks
-from workflows.models import Notice, Notification
+from workflows.escalation import tasks as escalation_tasks
+from workflows.escalation.models import Notice
+from workflows.notifications import delivery, outbox
+from workflows.notifications import tasks as notification_tasks
+from workflows.notifications.models import Notification
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +44,7 @@ def _no_stale_dispatcher_lock(django_db_setup, django_db_blocker):
     from django.core.cache import cache
 
     with django_db_blocker.unblock():
-        cache.delete(tasks.DISPATCHER_LOCK_KEY)
+        cache.delete(escalation_tasks.DISPATCHER_LOCK_KEY)
 
 
 def make_reminder_due(proposal):
@@ -53,7 +56,7 @@ def make_reminder_due(proposal):
 def test_the_dispatcher_queued_after_commit_runs_on_the_worker(celery_worker, proposal_277, kjj_officer):
     make_reminder_due(proposal_277)
     with transaction.atomic():
-        tasks.workflow_timers_fire.delay_on_commit()
+        escalation_tasks.workflow_timers_fire.delay_on_commit()
         # nothing is sent before the transaction commits
         assert not Notice.objects.exists()
 
@@ -63,20 +66,20 @@ def test_the_dispatcher_queued_after_commit_runs_on_the_worker(celery_worker, pr
 def test_a_second_dispatcher_skips_while_one_holds_the_lock(proposal_277, kjj_officer):
     from django.core.cache import cache
 
-    cache.add(tasks.DISPATCHER_LOCK_KEY, "other-dispatcher", 60)
+    cache.add(escalation_tasks.DISPATCHER_LOCK_KEY, "other-dispatcher", 60)
     try:
         make_reminder_due(proposal_277)
-        assert tasks.workflow_timers_fire() == 0
+        assert escalation_tasks.workflow_timers_fire() == 0
     finally:
-        cache.delete(tasks.DISPATCHER_LOCK_KEY)
-    assert tasks.workflow_timers_fire() == 1
+        cache.delete(escalation_tasks.DISPATCHER_LOCK_KEY)
+    assert escalation_tasks.workflow_timers_fire() == 1
 
 
 def test_a_fired_rung_is_mailed_through_smtp_and_its_pdf_rendered_by_the_worker(
     celery_worker, smtp_server, proposal_277, kjj_officer
 ):
     make_reminder_due(proposal_277)
-    tasks.workflow_timers_fire.delay()
+    escalation_tasks.workflow_timers_fire.delay()
 
     assert wait_for(lambda: Notification.objects.filter(channel="email", status="sent").exists())
     assert wait_for(lambda: Notice.objects.exclude(pdf="").exists())
@@ -95,7 +98,7 @@ def test_a_fired_rung_is_mailed_through_smtp_and_its_pdf_rendered_by_the_worker(
 
 def test_the_sweep_sends_a_message_whose_task_was_lost_exactly_once(celery_worker, smtp_server, kjj_officer):
     # the row was stored, but its queued task never reached a worker
-    rows = notifications.message_rows(
+    rows = outbox.message_rows(
         user=kjj_officer,
         topic="digest",
         subject="【每日待办提醒】",
@@ -106,15 +109,15 @@ def test_the_sweep_sends_a_message_whose_task_was_lost_exactly_once(celery_worke
     Notification.objects.bulk_create([Notification(**row) for row in rows])
     Notification.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
 
-    tasks.outbox_sweep.delay()
+    notification_tasks.outbox_sweep.delay()
     assert wait_for(lambda: Notification.objects.filter(channel="email", status="sent").exists())
     # the same row queued again, by the sweep and directly, then a sentinel message behind them
-    tasks.outbox_sweep.delay()
-    tasks.notifications_send.delay(list(Notification.objects.values_list("pk", flat=True)))
-    sentinel = notifications.message_rows(
+    notification_tasks.outbox_sweep.delay()
+    delivery.notifications_send.delay(list(Notification.objects.values_list("pk", flat=True)))
+    sentinel = outbox.message_rows(
         user=kjj_officer, topic="digest", subject="sentinel", body="sentinel", url="/", key="sentinel"
     )
-    notifications.notifications_store(sentinel)
+    outbox.notifications_store(sentinel)
     assert wait_for(
         lambda: Notification.objects.filter(subject="sentinel", channel="email", status="sent").exists()
     )
@@ -169,8 +172,8 @@ def test_a_worker_killed_while_sending_leaves_the_message_pending_and_it_is_sent
     second = None
     try:
         with transaction.atomic():
-            notifications.notifications_store(
-                notifications.message_rows(
+            outbox.notifications_store(
+                outbox.message_rows(
                     user=kjj_officer,
                     topic="urging",
                     subject="【催办】",
@@ -191,9 +194,9 @@ def test_a_worker_killed_while_sending_leaves_the_message_pending_and_it_is_sent
 
         second = start_worker_process(controller.port)
         # once the dead worker's claim runs out, the sweep queues the row again
-        assert wait_for(lambda: notifications.notifications_sweep() == 1, seconds=30)
+        assert wait_for(lambda: outbox.notifications_sweep() == 1, seconds=30)
         assert wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT, 120)
-        assert notifications.notifications_sweep() == 0
+        assert outbox.notifications_sweep() == 0
         row.refresh_from_db()
         assert row.attempts == 2
         assert len(sink.messages) == 1

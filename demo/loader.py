@@ -1,0 +1,144 @@
+"""Load the demo data (demo/data.py); loading it twice changes nothing."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from accounts.models import Department, UserRole
+from demo import data
+from tasks.campaigns.models import Campaign, CampaignActivity, SummaryTable
+from tasks.duties.models import Duty, DutyTable, JointMeeting
+from tasks.duties.services import duty_assign
+from tasks.proposals import assignment, services
+from tasks.proposals.models import Proposal
+
+
+def _departments(rows):
+    departments = {}
+    for code, name, short_name, kind in rows:
+        departments[code], _created = Department.objects.get_or_create(
+            code=code, defaults={"name": name, "short_name": short_name, "kind": kind}
+        )
+    return departments
+
+
+def _meeting(spec, departments, member_codes):
+    meeting, _created = JointMeeting.objects.get_or_create(
+        name=spec["name"],
+        defaults={
+            "short_name": spec["short_name"],
+            "convener": spec["convener"],
+            "office": departments[spec["office"]],
+            "basis": spec["basis"],
+        },
+    )
+    meeting.members.add(*(departments[code] for code in member_codes))
+    return meeting
+
+
+def _campaign(spec, departments):
+    fields = {k: v for k, v in spec.items() if k not in ("title", "organiser", "participants")}
+    campaign, _created = Campaign.objects.get_or_create(
+        title=spec["title"], defaults={"organiser": departments[spec["organiser"]], **fields}
+    )
+    campaign.participants.add(*(departments[code] for code in spec.get("participants", [])))
+    return campaign
+
+
+def _users(departments):
+    User = get_user_model()
+    for username, name, department_code, roles, mobile in data.DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "name": name,
+                "department": departments[department_code],
+                "mobile": mobile,
+                "email": f"{username}@demo.example.cn",
+            },
+        )
+        if created:
+            user.set_password(data.DEMO_PASSWORD)
+            user.oversees_all = "leader" in roles
+            user.save()
+        for role in roles:
+            UserRole.objects.get_or_create(user=user, role=role)
+    admin, created = User.objects.get_or_create(
+        username="admin", defaults={"name": "系统管理员", "is_staff": True, "is_superuser": True}
+    )
+    if created:
+        admin.set_password(data.DEMO_PASSWORD)
+        admin.save()
+    UserRole.objects.get_or_create(user=admin, role="admin")
+
+
+@transaction.atomic
+def demo_load():
+    departments = _departments(
+        data.NANTONG_MEMBERS
+        + data.NANTONG_OTHERS
+        + data.KUNSHAN_DEPARTMENTS
+        + data.GUANGDONG_DEPARTMENTS
+        + data.ZHEJIANG_DEPARTMENTS
+    )
+    _meeting(data.NANTONG_MEETING, departments, [row[0] for row in data.NANTONG_MEMBERS])
+    zhejiang = _meeting(data.ZHEJIANG_MEETING, departments, [row[0] for row in data.ZHEJIANG_DEPARTMENTS])
+
+    kunshan = _campaign(data.KUNSHAN_CAMPAIGN, departments)
+    for sequence, name, hosts, starts_on, ends_on, place, description in data.KUNSHAN_ACTIVITIES:
+        activity, _created = CampaignActivity.objects.get_or_create(
+            campaign=kunshan,
+            sequence=sequence,
+            defaults={
+                "name": name,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "place": place,
+                "description": description,
+            },
+        )
+        activity.hosts.add(*(departments[code] for code in hosts))
+        kunshan.participants.add(*(departments[code] for code in hosts))
+
+    guangdong = _campaign(data.GUANGDONG_CAMPAIGN, departments)
+    for sequence, title, columns, note in data.GUANGDONG_SUMMARY_TABLES:
+        SummaryTable.objects.get_or_create(
+            campaign=guangdong,
+            sequence=sequence,
+            defaults={"title": title, "columns": columns, "note": note},
+        )
+
+    table, _created = DutyTable.objects.get_or_create(
+        meeting=zhejiang, title=data.ZHEJIANG_TABLE["title"], defaults=data.ZHEJIANG_TABLE
+    )
+    for sequence, title, measures, lead, cooperating in data.ZHEJIANG_DUTIES:
+        duty, created = Duty.objects.get_or_create(
+            table=table,
+            sequence=sequence,
+            defaults={"title": title, "measures": measures, "lead": departments[lead]},
+        )
+        if created:
+            duty_assign(duty=duty, lead=departments[lead], cooperating=[departments[c] for c in cooperating])
+
+    _users(departments)
+
+    secretariat = get_user_model().objects.get(username="secretariat")
+    spec = data.PROPOSAL_277
+    if not Proposal.objects.filter(
+        kind=spec["kind"], session=spec["session"], number=spec["number"]
+    ).exists():
+        proposal = services.proposal_register(
+            kind=spec["kind"],
+            session=spec["session"],
+            number=spec["number"],
+            title=spec["title"],
+            content=spec["content"],
+            is_public=spec["is_public"],
+            proposers=spec["proposers"],
+            actor=secretariat,
+        )
+        assignment.proposal_assign(
+            proposal=proposal,
+            lead=departments[spec["lead"]],
+            co_handlers=[departments[code] for code in spec["co_handlers"]],
+            actor=secretariat,
+        )

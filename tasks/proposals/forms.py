@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from tasks.proposals.models import Proposal
+
+
+class ProposalRegisterForm(forms.Form):
+    """登记并交办: register a suggestion or proposal and assign it in one step."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Proposal.Kind.choices)
+    session = forms.CharField(label=_("Session"), max_length=60)
+    number = forms.CharField(label=_("Number"), max_length=20)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea)
+    proposer_names = forms.CharField(
+        label=_("Proposers"),
+        max_length=500,
+        help_text=_("The lead proposer first; separate joint proposers with 、 or commas."),
+    )
+    lead = forms.ModelChoiceField(label=_("Lead handler"), queryset=Department.objects.filter(is_active=True))
+    co_handlers = forms.ModelMultipleChoiceField(
+        label=_("Co-handlers"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+    )
+    is_public = forms.BooleanField(label=_("To be disclosed"), required=False, initial=True)
+
+    def clean_proposer_names(self):
+        raw = self.cleaned_data["proposer_names"]
+        for separator in ("、", "，", ";", "；"):
+            raw = raw.replace(separator, ",")
+        names = [name.strip() for name in raw.split(",") if name.strip()]
+        if not names:
+            raise forms.ValidationError(_("Enter at least one proposer."))
+        if len(set(names)) != len(names):
+            raise forms.ValidationError(_("A proposer is listed twice."))
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, co_handlers = cleaned.get("lead"), cleaned.get("co_handlers")
+        if lead and co_handlers and lead in co_handlers:
+            self.add_error("co_handlers", _("The lead handler cannot also be a co-handler."))
+        kind, session, number = cleaned.get("kind"), cleaned.get("session"), cleaned.get("number")
+        if (
+            kind
+            and session
+            and number
+            and Proposal.objects.filter(kind=kind, session=session, number=number).exists()
+        ):
+            self.add_error("number", _("This number is already registered for the session."))
+        return cleaned
+
+
+class SignForForm(forms.Form):
+    """签收 needs no input: the officer confirms the department accepts the proposal."""

@@ -1,0 +1,51 @@
+"""Business writes of the proposal process that need no flow; views and flows call these.
+
+Assignment, which starts the flow, is in ``assignment``."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
+from tasks.proposals.models import Proposal, Proposer
+
+
+@transaction.atomic
+def proposal_register(*, kind, session, number, title, content, proposers, is_public=True, actor=None):
+    """登记: record a suggestion or proposal with its proposers (the first one leads)."""
+    proposal = Proposal.objects.create(
+        kind=kind,
+        session=session,
+        number=number,
+        title=title,
+        content=content,
+        is_public=is_public,
+    )
+    for index, proposer in enumerate(proposers):
+        Proposer.objects.create(proposal=proposal, is_lead=index == 0, **proposer)
+    audit_record(
+        action=AuditEvent.Action.REGISTER,
+        summary=f"登记{proposal.get_kind_display()}第{number}号",
+        actor=actor,
+        obj=proposal,
+        after={"title": title, "proposers": [p["name"] for p in proposers]},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_sign_for(*, proposal, user):
+    """签收: the lead department accepts the proposal and starts handling it."""
+    proposal.status = Proposal.Status.HANDLING
+    proposal.signed_for_at = timezone.now()
+    proposal.signed_for_by = user
+    proposal.save(update_fields=["status", "signed_for_at", "signed_for_by"])
+    audit_record(
+        action=AuditEvent.Action.SIGN_FOR,
+        summary=f"{proposal.lead_department}签收",
+        actor=user,
+        obj=proposal,
+        department=proposal.lead_department,
+        before={"status": Proposal.Status.ASSIGNED},
+        after={"status": Proposal.Status.HANDLING},
+    )

@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from viewflow.workflow.status import STATUS
+
+from accounts.audit import audit_timeline
+from accounts.models import Role
+from tasks.proposals import access, assignment, services
+from tasks.proposals.forms import ProposalRegisterForm
+from workflows.escalation.access import deadlines_for_user
+from workflows.escalation.lights import light_worst, with_light
+
+
+class ProposalListView(LoginRequiredMixin, generic.ListView):
+    template_name = "proposals/proposal_list.html"
+    context_object_name = "proposals"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return with_light(
+            access.proposals_for_user(self.request.user)
+            .select_related("lead_department")
+            .prefetch_related("proposers")
+        )
+
+
+class ProposalDetailView(LoginRequiredMixin, generic.DetailView):
+    template_name = "proposals/proposal_detail.html"
+    context_object_name = "proposal"
+
+    def get_object(self, queryset=None):
+        return access.proposal_get_for_user(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        tasks = (
+            self.object.tasks()
+            .filter(flow_task_type="HUMAN")
+            .exclude(status=STATUS.CANCELED)
+            .select_related("owner")
+            .order_by("created")
+        )
+        deadlines = list(
+            deadlines_for_user(self.request.user)
+            .for_subject(self.object)
+            .select_related("task", "department")
+            .prefetch_related("notices", "extensions__requested_by")
+            .order_by("opened_at", "pk")
+        )
+        return super().get_context_data(
+            tasks=tasks,
+            deadlines=deadlines,
+            timeline=audit_timeline(self.object),
+            light=light_worst(deadlines),
+            **kwargs,
+        )
+
+
+class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
+    """The secretariat registers a proposal and assigns it to its handlers."""
+
+    template_name = "proposals/proposal_register.html"
+    form_class = ProposalRegisterForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.is_superuser or request.user.has_role(Role.SECRETARIAT)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @transaction.atomic
+    def form_valid(self, form):
+        data = form.cleaned_data
+        proposal = services.proposal_register(
+            kind=data["kind"],
+            session=data["session"],
+            number=data["number"],
+            title=data["title"],
+            content=data["content"],
+            is_public=data["is_public"],
+            proposers=[{"name": name} for name in data["proposer_names"]],
+            actor=self.request.user,
+        )
+        assignment.proposal_assign(
+            proposal=proposal,
+            lead=data["lead"],
+            co_handlers=list(data["co_handlers"]),
+            actor=self.request.user,
+        )
+        messages.success(self.request, _("Registered and assigned to %s.") % data["lead"])
+        return redirect(proposal)

@@ -1,0 +1,92 @@
+"""The inbox: the tasks of every registered process that a user works on.
+
+Tasks assigned to the user, and the unclaimed tasks of the user's department that they may take.
+"""
+
+import datetime
+from functools import reduce
+from operator import or_
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
+from guardian.models import GroupObjectPermission, UserObjectPermission
+from viewflow.workflow.models import Task
+
+from workflows.desk import registry
+from workflows.escalation.models import Extension
+
+
+def _object_perm_keys(queryset):
+    return set(
+        queryset.annotate(
+            key=Concat(
+                F("content_type__app_label"),
+                Value("."),
+                F("permission__codename"),
+                Value("_"),
+                F("object_pk"),
+            )
+        ).values_list("key", flat=True)
+    )
+
+
+def _prime_viewflow_perm_cache(user):
+    """Load the user's object permissions in two queries.
+
+    viewflow's queue builds this set itself with two queries per permission row; it reuses
+    ``user._viewflow_per_object_perm_cache`` when present.
+    """
+    if not hasattr(user, "_viewflow_per_object_perm_cache"):
+        user._viewflow_per_object_perm_cache = _object_perm_keys(
+            UserObjectPermission.objects.filter(user=user)
+        ) | _object_perm_keys(GroupObjectPermission.objects.filter(group__user=user))
+
+
+def _visible(user):
+    entries = registry.processes()
+    if not entries:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(process__in=entry.visible_processes(user)) for entry in entries))
+
+
+def tasks_inbox_for_user(user):
+    """Tasks assigned to the user, on subjects the user may still see."""
+    return Task.objects.inbox(registry.flow_classes(), user).filter(_visible(user))
+
+
+def tasks_queue_for_user(user):
+    """Unclaimed tasks the user may take: their department's work."""
+    _prime_viewflow_perm_cache(user)
+    return Task.objects.queue(registry.flow_classes(), user)
+
+
+def inbox_rows(tasks):
+    """Task rows with their subject, deadline and row template, in a fixed number of queries."""
+    entries = registry.processes()
+    rows = list(
+        tasks.select_related("process", "deadline__department")
+        .prefetch_related(GenericPrefetch("process__artifact", [entry.subjects() for entry in entries]))
+        .order_by("created")
+    )
+    for task in rows:
+        task.row_template = registry.entry_for_flow(task.flow_task.flow_class).row_template
+        task.open_url = task.reverse("index")
+    return rows
+
+
+def pending_work(user):
+    """The user's open tasks, assigned to them or waiting for their department, soonest deadline
+    first; and for the secretariat, how many extension requests await a decision."""
+    tasks = {}
+    for queryset in (tasks_inbox_for_user(user), tasks_queue_for_user(user)):
+        for task in inbox_rows(queryset):
+            tasks[task.pk] = task
+    far = datetime.date.max
+    ordered = sorted(
+        tasks.values(), key=lambda task: (getattr(getattr(task, "deadline", None), "due", far), task.pk)
+    )
+    extensions = 0
+    if user.has_role("secretariat"):
+        extensions = Extension.objects.filter(status=Extension.Status.PENDING).count()
+    return ordered, extensions

@@ -1,0 +1,58 @@
+"""The registry of processes: each process registers itself in its ``AppConfig.ready``.
+
+The inbox, the morning digest, the scoped viewflow pages and the permission matrix iterate the
+registry, so adding a process touches no shared module.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+
+
+@dataclass(frozen=True)
+class ProcessEntry:
+    """How the shared machinery sees one process.
+
+    ``scope(user, queryset)`` limits a queryset of processes to those whose subject the user may
+    see. ``subjects()`` is the queryset inbox rows load their subjects (process artifacts) from,
+    with whatever the row shows. ``row_template`` renders the subject cells of an inbox row
+    (``subject`` in its context).
+    """
+
+    flow_class: type
+    subject_model: type[Model]
+    scope: Callable[..., QuerySet]
+    subjects: Callable[[], QuerySet]
+    row_template: str
+    icon: str = "assignment"
+
+    def visible_processes(self, user, queryset=None):
+        if queryset is None:
+            queryset = self.flow_class.process_class._default_manager.all()
+        return self.scope(user, queryset.filter(flow_class=self.flow_class))
+
+
+_entries: dict[type, ProcessEntry] = {}
+
+
+def process_register(entry):
+    """Register a process (idempotent: a flow is registered once)."""
+    _entries[entry.flow_class] = entry
+    return entry
+
+
+def process_unregister(flow_class):
+    _entries.pop(flow_class, None)
+
+
+def processes():
+    return list(_entries.values())
+
+
+def flow_classes():
+    return list(_entries)
+
+
+def entry_for_flow(flow_class):
+    return _entries[flow_class]

@@ -1,0 +1,120 @@
+"""The officer's desk: the inbox across every registered process, and the working-day calendar."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from django.views.decorators.http import require_POST
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from accounts.access import SecretariatRequiredMixin, is_secretariat, require_secretariat
+from workflows.desk import inbox
+from workflows.escalation.deadlines import uncovered_deadline_years
+from workflows.workdays import calendar
+from workflows.workdays.forms import CalendarCorrectionForm, CalendarYearForm
+from workflows.workdays.models import CalendarCorrection, CalendarYear
+
+
+class HomeView(LoginRequiredMixin, generic.TemplateView):
+    """The user's inbox: tasks assigned to them and their department's unclaimed tasks."""
+
+    template_name = "desk/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            my_tasks=inbox.inbox_rows(inbox.tasks_inbox_for_user(user)),
+            queue_tasks=inbox.inbox_rows(inbox.tasks_queue_for_user(user)),
+            uncovered_years=uncovered_deadline_years() if is_secretariat(user) else [],
+            **kwargs,
+        )
+
+
+@login_required
+@require_POST
+def task_take(request, pk):
+    """Take a task from the department queue and open it, in one click."""
+    task = get_object_or_404(inbox.tasks_queue_for_user(request.user), pk=pk)
+    try:
+        with transaction.atomic(), task.flow_task.flow_class.lock(task.process_id):
+            task = Task.objects.select_related("process").get(pk=task.pk)
+            if task.status != STATUS.NEW or task.owner_id is not None:
+                messages.error(request, _("Someone else has just taken this task."))
+                return redirect("desk:index")
+            with task.activation() as activation:
+                activation.assign(request.user)
+    except FlowLockFailed:
+        messages.error(request, _("The item is being updated by someone else; please try again."))
+        return redirect("desk:index")
+    return redirect(task.reverse("index"))
+
+
+class CalendarView(SecretariatRequiredMixin, generic.FormView):
+    """工作日历: the secretariat's corrections of the official calendar, and uncovered years."""
+
+    template_name = "desk/calendar.html"
+    form_class = CalendarCorrectionForm
+
+    def year(self):
+        try:
+            return int(self.request.GET.get("year", ""))
+        except ValueError:
+            return timezone.localdate().year
+
+    def get_context_data(self, **kwargs):
+        year = self.year()
+        return super().get_context_data(
+            year=year,
+            years=[year - 1, year, year + 1],
+            year_is_covered=calendar.year_is_covered(year),
+            corrections=CalendarCorrection.objects.filter(day__year=year).select_related("created_by"),
+            confirmed_years=CalendarYear.objects.select_related("confirmed_by"),
+            package_years=(calendar.PACKAGE_FIRST_YEAR, calendar.PACKAGE_LAST_YEAR),
+            uncovered_years=uncovered_deadline_years(),
+            year_form=CalendarYearForm(initial={"year": year}),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        correction = calendar.calendar_correction_add(
+            day=form.cleaned_data["day"],
+            is_working_day=form.cleaned_data["is_working_day"],
+            note=form.cleaned_data["note"],
+            actor=self.request.user,
+        )
+        messages.success(self.request, _("Correction saved."))
+        return redirect(f"{self.request.path}?year={correction.day.year}")
+
+
+@login_required
+@require_POST
+def calendar_correction_delete(request, pk):
+    require_secretariat(request.user)
+    correction = get_object_or_404(CalendarCorrection, pk=pk)
+    calendar.calendar_correction_delete(correction=correction, actor=request.user)
+    messages.success(request, _("Correction deleted."))
+    return redirect(f"{reverse('desk:calendar')}?year={correction.day.year}")
+
+
+@login_required
+@require_POST
+def calendar_year_confirm(request):
+    require_secretariat(request.user)
+    form = CalendarYearForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("desk:calendar")
+    entry = calendar.calendar_year_confirm(year=form.cleaned_data["year"], actor=request.user)
+    messages.success(
+        request, _("The holiday arrangement of %(year)s is recorded as complete.") % {"year": entry.year}
+    )
+    return redirect(f"{reverse('desk:calendar')}?year={entry.year}")
