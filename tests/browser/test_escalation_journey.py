@@ -36,7 +36,8 @@ def test_officer_asks_for_an_extension_after_a_urging_notice_and_the_secretariat
 
     log_in(page, live_server, "kjj_officer")
     page.wait_for_selector("#notification-bell")
-    assert page.locator(".notification-bell__count").inner_text() == "2"
+    # the 交办 message, the reminder and the 催办
+    assert page.locator(".notification-bell__count").inner_text() == "3"
     page.click("#notification-bell")
     page.wait_for_selector("#notifications")
     assert "【催办】第277号建议" in page.locator("#notifications").inner_text()

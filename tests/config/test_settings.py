@@ -61,6 +61,6 @@ def test_production_requires_a_secret_key():
 
 
 def test_the_http_sms_gateway_needs_its_url():
-    result = start_django(SMS_BACKEND="workflows.notifications_sms.HttpSmsBackend", SMS_GATEWAY_URL="")
+    result = start_django(SMS_BACKEND="workflows.notifications.sms.HttpSmsBackend", SMS_GATEWAY_URL="")
     assert result.returncode != 0
     assert "Environment variable SMS_GATEWAY_URL is required" in result.stderr

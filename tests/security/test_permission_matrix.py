@@ -49,7 +49,7 @@ STAFF_ONLY_PREFIX = "admin/"
 # views whose only purpose is a change: insiders may be refused by role (403), never by scope
 ACTION_SUFFIXES = ("execute/", "assign/", "unassign/", "cancel/", "undo/", "revive/", "deactivate/")
 # a change only the responsible department may make: other insiders are refused by role, not scope
-ACTION_NAMES = {"desk:extension_request"}
+ACTION_NAMES = {"desk:extension_request", "desk:task_take"}
 ROLES = [
     "kjj_officer",
     "kjj_head",
@@ -184,6 +184,7 @@ PK_OBJECTS = {
     "desk:extension_request": lambda world: world["deadline"],
     "desk:extension_decide": lambda world: world["extension"],
     "desk:calendar_correction_delete": lambda world: world["correction"],
+    "desk:task_take": lambda world: world["proposals"][0].tasks().get(flow_task_type="HUMAN"),
 }
 # who may reach each kind of object; everyone else must get 403 or 404
 SECRETARIAT_ONLY = {
@@ -223,7 +224,7 @@ def build_url(route, name, world):
         elif argument == "content_type_id":
             values[argument] = ContentType.objects.get_for_model(Proposal).pk
         elif argument == "app_label":
-            values[argument] = "workflows"
+            values[argument] = "proposals"
         elif argument in ("uidb64", "token"):
             values[argument] = "x"
         elif argument == "url":
@@ -250,7 +251,7 @@ def build_url(route, name, world):
 def object_kind(route, name):
     if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request"):
         return "escalation"
-    if "<int:process_pk>" in route or name == "proposals:proposal_detail":
+    if "<int:process_pk>" in route or name in ("proposals:proposal_detail", "desk:task_take"):
         return "proposal"
     if name == "duties:duty_detail":
         return "duty"

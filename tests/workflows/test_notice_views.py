@@ -73,7 +73,7 @@ def test_the_pdf_is_served_once_rendered_and_never_rendered_again(client, superv
 
 
 def test_the_notice_template_is_chinese_and_says_what_is_overdue(supervision):
-    html = render_to_string("workflows/notice_pdf.html", {"notice": supervision})
+    html = render_to_string("escalation/notice_pdf.html", {"notice": supervision})
     assert '<html lang="zh-CN">' in html
     assert "<h1>督办单</h1>" in html
     assert "第277号建议《关于在南通市组织社会大众聚力创新的建议》" in html

@@ -104,7 +104,7 @@ def test_a_failed_send_stays_pending_and_the_sweep_retries_it_after_the_timeout(
 
 
 def test_it_gives_up_after_the_last_attempt(officer, settings):
-    settings.SMS_BACKEND = "workflows.notifications_sms.HttpSmsBackend"
+    settings.SMS_BACKEND = "workflows.notifications.sms.HttpSmsBackend"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{free_port()}/send"
     settings.NOTIFICATION_MAX_ATTEMPTS = 2
     row = store(officer)["sms"]
@@ -117,7 +117,7 @@ def test_it_gives_up_after_the_last_attempt(officer, settings):
 
 
 def test_retries_back_off_doubling_up_to_an_hour(officer, settings):
-    settings.SMS_BACKEND = "workflows.notifications_sms.HttpSmsBackend"
+    settings.SMS_BACKEND = "workflows.notifications.sms.HttpSmsBackend"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{free_port()}/send"
     settings.NOTIFICATION_RETRY_SECONDS = 300
     row = store(officer)["sms"]
@@ -134,7 +134,7 @@ def test_retries_back_off_doubling_up_to_an_hour(officer, settings):
 
 def test_the_default_sms_backend_writes_to_the_log(officer, caplog):
     row = store(officer)["sms"]
-    with caplog.at_level(logging.INFO, logger="workflows.notifications_sms"):
+    with caplog.at_level(logging.INFO, logger="workflows.notifications.sms"):
         assert delivery.notification_deliver(notification_id=row.pk)
     assert "SMS to 13800000001" in caplog.text and "短信内容" in caplog.text
     assert isinstance(delivery.sms_backend(), LoggingSmsBackend)
@@ -161,7 +161,7 @@ def gateway(settings):
     server = http.server.HTTPServer(("127.0.0.1", 0), Gateway)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.SMS_BACKEND = "workflows.notifications_sms.HttpSmsBackend"
+    settings.SMS_BACKEND = "workflows.notifications.sms.HttpSmsBackend"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
     settings.SMS_GATEWAY_TOKEN = "secret-token"
     yield Gateway
@@ -190,7 +190,7 @@ def test_a_gateway_error_keeps_the_sms_pending(officer, gateway):
 
 def test_beat_sends_the_digest_at_half_past_eight():
     schedule = settings.CELERY_BEAT_SCHEDULE["morning-digest"]
-    assert schedule["task"] == "workflows.desk_tasks.morning_digest"
+    assert schedule["task"] == "desk.morning_digest"
     assert schedule["schedule"] == crontab(hour=8, minute=30)
 
 

@@ -40,7 +40,7 @@ def assigned(monday_morning, proposal_277):
 def test_assignment_opens_sign_for_task_for_lead_department(assigned, kjj_officer, jyj_officer, kx_officer):
     task = sign_for_task(assigned)
     assert task.status == STATUS.NEW
-    assert task.owner_permission == "workflows.handle_proposal"
+    assert task.owner_permission == "proposals.handle_proposal"
     assert Task.objects.queue([ProposalFlow], kjj_officer).filter(pk=task.pk).exists()
     assert not Task.objects.queue([ProposalFlow], jyj_officer).exists()
     # the co-handler sees the proposal but does not sign for it

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -38,10 +39,11 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
 
 
 @login_required
-@require_POST
 def task_take(request, pk):
-    """Take a task from the department queue and open it, in one click."""
-    task = get_object_or_404(inbox.tasks_queue_for_user(request.user), pk=pk)
+    """Take a task from the department queue and open it, in one click (POST)."""
+    task = get_object_or_404(inbox.tasks_queue_for_user(request.user), pk=pk)  # others' answer 404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         with transaction.atomic(), task.flow_task.flow_class.lock(task.process_id):
             task = Task.objects.select_related("process").get(pk=task.pk)

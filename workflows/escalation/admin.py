@@ -2,20 +2,8 @@
 
 from django.contrib import admin
 
+from accounts.admin_readonly import ReadOnlyAdmin
 from workflows.escalation.models import Deadline, Extension, Notice
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Escalation records are written by the ladder and the outbox only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Deadline)

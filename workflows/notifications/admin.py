@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from workflows.escalation.admin import ReadOnlyAdmin
+from accounts.admin_readonly import ReadOnlyAdmin
 from workflows.notifications.models import Notification
 
 
