@@ -9,10 +9,12 @@ run:
 test:
 	bash scripts/setup.sh test
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 	.venv/bin/python -m pytest
 
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 	.venv/bin/ruff format --check .
 	.venv/bin/djlint templates --lint
 

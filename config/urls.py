@@ -12,14 +12,23 @@ from workflows.desk import registry
 from workflows.desk.urls import DeskApplication
 from workflows.desk.viewsets import ScopedFlowViewset, ScopedWorkflowAppViewset
 
-site = Site(
+
+class JointMeetingSite(Site):
+    """The site menu lists our applications; viewflow's own task lists stay out of it (the desk is
+    where people work, and its pages keep their URLs for the task views)."""
+
+    def menu_items(self):
+        return [app for app in super().menu_items() if not isinstance(app, ScopedWorkflowAppViewset)]
+
+
+site = JointMeetingSite(
     title=_("Joint Meeting Supervision"),
     viewsets=[
         DeskApplication(),
         ProposalApplication(),
         DutyApplication(),
         ManageApplication(),
-        # every registered process's task pages; our desk is where people work, so it is not in the menu
+        # every registered process's task pages, scoped per object
         ScopedWorkflowAppViewset(
             title=_("Workflows"),
             flow_viewsets=[ScopedFlowViewset(entry) for entry in registry.processes()],

@@ -8,13 +8,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 
-from accounts.models import Department, User, UserRole
 from config import urls  # noqa: F401  (registers the flows' URL namespaces for Node.reverse)
 from config.celery import app as celery_app
-from tasks.proposals import assignment, services
+from tests.factories import PASSWORD, DepartmentFactory, UserFactory, register_and_assign  # noqa: F401
 from workflows.workdays.calendar import calendar_reload
-
-PASSWORD = "Test-pass-2026"
 
 
 @pytest.fixture(autouse=True)
@@ -24,20 +21,11 @@ def _fast_password_hasher(settings):
 
 
 def make_department(code, name, short_name, kind="bureau"):
-    return Department.objects.create(code=code, name=name, short_name=short_name, kind=kind)
+    return DepartmentFactory(code=code, name=name, short_name=short_name, kind=kind)
 
 
 def make_user(username, name, department, *roles):
-    user = User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        name=name,
-        department=department,
-        email=f"{username}@example.cn",
-    )
-    for role in roles:
-        UserRole.objects.create(user=user, role=role)
-    return user
+    return UserFactory(username=username, name=name, department=department, roles=roles)
 
 
 @pytest.fixture(autouse=True)
@@ -53,21 +41,6 @@ def fresh_calendar():
     calendar_reload()
     yield
     calendar_reload()
-
-
-def register_277(*, lead, co_handlers=()):
-    """Register proposal 277 of seed 003 and assign it (at the current, possibly travelled, time)."""
-
-    proposal = services.proposal_register(
-        kind="suggestion",
-        session="2017年",
-        number="277",
-        title="关于在南通市组织社会大众聚力创新的建议",
-        content="建议在全市组织社会大众聚力创新。",
-        proposers=[{"name": "石剑波"}],
-    )
-    assignment.proposal_assign(proposal=proposal, lead=lead, co_handlers=list(co_handlers))
-    return proposal
 
 
 @pytest.fixture
@@ -124,7 +97,7 @@ def leader(db):
 @pytest.fixture
 def proposal_277(kjj, kx):
     """Proposal 277 registered and assigned to 科技局 with 科协 as co-handler (seed 003)."""
-    proposal = register_277(lead=kjj, co_handlers=[kx])
+    proposal = register_and_assign(lead=kjj, co_handlers=[kx])
     proposal.refresh_from_db()
     return proposal
 

@@ -1,19 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import LimitedCharField
 from accounts.models import Department
-from tasks.proposals.models import Proposal
+from tasks.proposals.models import Proposal, Proposer
 
 
 class ProposalRegisterForm(forms.Form):
     """登记并交办: register a suggestion or proposal and assign it in one step."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Proposal.Kind.choices)
-    session = forms.CharField(label=_("Session"), max_length=60)
-    number = forms.CharField(label=_("Number"), max_length=20)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    session = LimitedCharField(label=_("Session"), max_length=60)
+    number = LimitedCharField(label=_("Number"), max_length=20)
+    title = LimitedCharField(label=_("Title"), max_length=300)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea)
-    proposer_names = forms.CharField(
+    proposer_names = LimitedCharField(
         label=_("Proposers"),
         max_length=500,
         help_text=_("The lead proposer first; separate joint proposers with 、 or commas."),
@@ -30,7 +31,7 @@ class ProposalRegisterForm(forms.Form):
         raw = self.cleaned_data["proposer_names"]
         for separator in ("、", "，", ";", "；"):
             raw = raw.replace(separator, ",")
-        names = [name.strip() for name in raw.split(",") if name.strip()]
+        names = [Proposer.name_without_title(name) for name in raw.split(",") if name.strip()]
         if not names:
             raise forms.ValidationError(_("Enter at least one proposer."))
         if len(set(names)) != len(names):

@@ -102,6 +102,8 @@ class Proposal(models.Model):
 class Proposer(models.Model):
     """提案人: the lead proposer (领衔) and joint proposers (联名); each gets a reply."""
 
+    TITLES = ("代表", "委员")
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="proposers")
     name = models.CharField(_("name"), max_length=50)
     is_lead = models.BooleanField(_("lead proposer"), default=True)
@@ -116,6 +118,15 @@ class Proposer(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def name_without_title(cls, name):
+        """"张三代表" → "张三": letters add 代表 / 委员 by the kind, so a typed title would double."""
+        name = name.strip()
+        for title in cls.TITLES:
+            if name.endswith(title) and len(name) > len(title) + 1:
+                return name.removesuffix(title).strip()
+        return name
 
 
 class ProposalProcess(Process):

@@ -22,13 +22,14 @@ def proposal_register(*, kind, session, number, title, content, proposers, is_pu
         is_public=is_public,
     )
     for index, proposer in enumerate(proposers):
-        Proposer.objects.create(proposal=proposal, is_lead=index == 0, **proposer)
+        name = Proposer.name_without_title(proposer["name"])
+        Proposer.objects.create(proposal=proposal, is_lead=index == 0, **{**proposer, "name": name})
     audit_record(
         action=AuditEvent.Action.REGISTER,
         summary=f"登记{proposal.get_kind_display()}第{number}号",
         actor=actor,
         obj=proposal,
-        after={"title": title, "proposers": [p["name"] for p in proposers]},
+        after={"title": title, "proposers": [Proposer.name_without_title(p["name"]) for p in proposers]},
     )
     return proposal
 

@@ -11,6 +11,7 @@ from accounts.audit import audit_timeline
 from accounts.models import Role
 from tasks.proposals import access, assignment, services
 from tasks.proposals.forms import ProposalRegisterForm
+from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.lights import light_worst, with_light
 
@@ -50,8 +51,21 @@ class ProposalDetailView(LoginRequiredMixin, generic.DetailView):
             .prefetch_related("notices", "extensions__requested_by")
             .order_by("opened_at", "pk")
         )
+        user = self.request.user
+        mine = set(
+            tasks_inbox_for_user(user)
+            .filter(process__in=self.object.processes())
+            .values_list("pk", flat=True)
+        )
+        takeable = set(
+            tasks_queue_for_user(user)
+            .filter(process__in=self.object.processes())
+            .values_list("pk", flat=True)
+        )
         return super().get_context_data(
             tasks=tasks,
+            my_task_ids=mine,
+            takeable_task_ids=takeable,
             deadlines=deadlines,
             timeline=audit_timeline(self.object),
             light=light_worst(deadlines),

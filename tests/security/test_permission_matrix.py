@@ -21,10 +21,11 @@ from viewflow.workflow.timers import fire_due_timers
 from accounts.models import Department, User
 from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_assign
-from tasks.proposals import assignment, services
+from tasks.proposals import services
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal
 from tests.conftest import make_department, make_user
+from tests.factories import register_and_assign
 from workflows.escalation import extensions, notice_pdf
 from workflows.escalation.models import Deadline, Notice
 from workflows.notifications.models import Notification
@@ -105,29 +106,30 @@ def world(db):
         people["jyj_leader"].oversees.add(jyj)
 
         def proposal(number):
-            item = services.proposal_register(
+            item = register_and_assign(
+                lead=kjj,
+                co_handlers=[kx],
                 kind="suggestion",
                 session="2024年",
                 number=number,
                 title=f"保密建议标题甲{number}",
                 content="内容",
-                proposers=[{"name": "保密提案人乙"}],
+                proposers=("保密提案人乙",),
             )
-            assignment.proposal_assign(proposal=item, lead=kjj, co_handlers=[kx])
             return item
 
         open_proposal = proposal("1")
         signed_proposal = proposal("2")
         # 教育局's own work: its process must not open the door to 科技局's tasks
-        own = services.proposal_register(
+        own = register_and_assign(
+            lead=jyj,
             kind="suggestion",
             session="2024年",
             number="3",
             title="教育局的建议",
             content="内容",
-            proposers=[{"name": "某代表"}],
+            proposers=("某代表",),
         )
-        assignment.proposal_assign(proposal=own, lead=jyj)
     # the reminder of the open proposal fires; the other one is signed for and finished
     with time_machine.travel(datetime.datetime(2024, 3, 12, 9, 30, tzinfo=SHANGHAI), tick=False):
         task = signed_proposal.tasks().get(flow_task_type="HUMAN")

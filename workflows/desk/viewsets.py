@@ -123,7 +123,12 @@ class ScopedFlowViewset(FlowViewset):
 
 
 class ScopedWorkflowAppViewset(WorkflowAppViewset):
-    """Inbox, queue and archive across flows; bulk assign/unassign see only the user's tasks."""
+    """Inbox, queue and archive across flows; bulk assign/unassign see only the user's tasks.
+
+    Its pages show the desk's menu: the desk is where people find their work.
+    """
+
+    menu_template_name = "desk/desk_menu.html"
 
     def get_queryset(self, request):
         queue = tasks_queue_for_user(request.user).values("pk")

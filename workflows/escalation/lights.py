@@ -1,4 +1,8 @@
-"""红黄灯: the light of a duty or proposal is the worst light of its open deadlines."""
+"""红黄灯: the light of a duty or proposal is the worst light of its deadlines.
+
+An open deadline is green, yellow or red; a closed one is green, or 逾期办结 (late) when it was
+closed after its date, so work finished late never turns green again.
+"""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -10,23 +14,24 @@ from workflows.escalation.models import LIGHT_SEVERITY, Deadline, Light
 
 
 def with_light(queryset):
-    """Annotate subjects (duties, proposals) with ``light``: the worst light of their open
-    deadlines, green when none is open."""
-    # past its due date a step is red at once, before the 催办 goes out the next working day
+    """Annotate subjects (duties, proposals) with ``light``: the worst light of their deadlines,
+    green when they have none."""
+    today = timezone.localdate()
     effective = Case(
-        When(due__lt=timezone.localdate(), then=Value(Light.RED)),
-        default=models.F("light"),
+        # past its due date an open step is red at once, before the 催办 goes out the next working day
+        When(closed_at__isnull=True, due__lt=today, then=Value(Light.RED)),
+        When(closed_at__isnull=True, then=models.F("light")),
+        When(closed_at__date__gt=models.F("due"), then=Value(Light.LATE)),
+        default=Value(Light.GREEN),
         output_field=models.CharField(),
     )
     severity = Case(
-        When(effective_light=Light.RED, then=Value(2)),
-        When(effective_light=Light.YELLOW, then=Value(1)),
+        *(When(effective_light=light, then=Value(rank)) for light, rank in LIGHT_SEVERITY.items()),
         default=Value(0),
         output_field=IntegerField(),
     )
     worst = (
-        Deadline.objects.open()
-        .filter(
+        Deadline.objects.filter(
             content_type=ContentType.objects.get_for_model(queryset.model), object_id=models.OuterRef("pk")
         )
         .annotate(effective_light=effective)
@@ -38,6 +43,6 @@ def with_light(queryset):
 
 
 def light_worst(deadlines):
-    """The light of an item: the worst among its open deadlines, green when none is open."""
-    lights = [deadline.current_light for deadline in deadlines if deadline.is_open]
+    """The light of an item: the worst light among its deadlines, green when it has none."""
+    lights = [deadline.current_light for deadline in deadlines]
     return max(lights, key=LIGHT_SEVERITY.__getitem__, default=Light.GREEN)

@@ -20,9 +20,10 @@ class Light(models.TextChoices):
     GREEN = "green", _("On track")
     YELLOW = "yellow", _("Near deadline")
     RED = "red", _("Overdue")
+    LATE = "late", _("Finished late")  # 逾期办结: done, but after the deadline
 
 
-LIGHT_SEVERITY = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+LIGHT_SEVERITY = {Light.GREEN: 0, Light.LATE: 1, Light.YELLOW: 2, Light.RED: 3}
 
 
 class DeadlineQuerySet(models.QuerySet):
@@ -82,11 +83,16 @@ class Deadline(models.Model):
         return self.closed_at is None
 
     @property
+    def finished_late(self):
+        return not self.is_open and timezone.localdate(self.closed_at) > self.due
+
+    @property
     def current_light(self):
-        """Red as soon as the due date has passed, before the 催办 goes out."""
-        if self.is_open and self.due < timezone.localdate():
-            return Light.RED
-        return self.light
+        """Red as soon as the due date has passed, before the 催办 goes out; once done, green,
+        or 逾期办结 when it was done after the deadline."""
+        if self.is_open:
+            return Light.RED if self.due < timezone.localdate() else self.light
+        return Light.LATE if self.finished_late else Light.GREEN
 
     @property
     def is_extended(self):

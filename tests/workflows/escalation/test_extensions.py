@@ -15,9 +15,8 @@ from viewflow.workflow.status import STATUS
 
 from accounts.audit import audit_timeline
 from accounts.models import AuditEvent
-from tasks.proposals import assignment, services
 from tasks.proposals.models import Proposal
-from tests.conftest import register_277
+from tests.factories import register_and_assign
 from workflows.escalation import dispatcher, extensions
 from workflows.escalation.models import Deadline, Extension, Light, Notice
 from workflows.notifications.models import Notification
@@ -34,7 +33,7 @@ def at(*args):
 def deadline(kjj, kx, kjj_officer, secretariat):
     """Proposal 277 assigned on Monday 5 Feb 2024; sign for by Sunday 18 Feb (a make-up day)."""
     with at(2024, 2, 5, 10, 0):
-        proposal = register_277(lead=kjj, co_handlers=[kx])
+        proposal = register_and_assign(lead=kjj, co_handlers=[kx])
     return Deadline.objects.get(object_id=proposal.pk)
 
 
@@ -232,15 +231,15 @@ def test_a_done_step_can_no_longer_be_extended(deadline, kjj_officer):
 def test_the_extension_list_query_count_does_not_grow_with_requests(client, kjj, kjj_officer, secretariat):
     def add(number):
         with at(2024, 2, 5, 10, 0):
-            proposal = services.proposal_register(
+            proposal = register_and_assign(
+                lead=kjj,
                 kind="proposal",
                 session="十三届一次",
                 number=str(number),
                 title=f"提案{number}",
                 content="内容",
-                proposers=[{"name": "王一"}],
+                proposers=("王一",),
             )
-            assignment.proposal_assign(proposal=proposal, lead=kjj)
         request(Deadline.objects.get(object_id=proposal.pk), kjj_officer)
 
     client.force_login(secretariat)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from tasks.proposals import assignment, services
+from tests.factories import register_and_assign
 from workflows.escalation import dispatcher
 from workflows.escalation.models import Deadline, Notice
 
@@ -21,15 +21,15 @@ needs_skip_locked = pytest.mark.skipif(
 
 def assign_many(count, lead):
     for number in range(count):
-        proposal = services.proposal_register(
+        register_and_assign(
+            lead=lead,
             kind="proposal",
             session="十三届一次",
             number=str(1000 + number),
             title=f"提案{number}",
             content="内容",
-            proposers=[{"name": "王一"}],
+            proposers=("王一",),
         )
-        assignment.proposal_assign(proposal=proposal, lead=lead)
 
 
 def make_all_due():

@@ -9,7 +9,7 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from tasks.proposals import assignment, services
+from tests.factories import register_and_assign
 from workflows.escalation import dispatcher
 from workflows.escalation.models import Deadline
 from workflows.workdays import calendar
@@ -104,15 +104,15 @@ def test_anonymous_user_is_sent_to_login(client, db):
 def deadline_in_2027(kjj, kjj_officer):
     # assigned Monday 28 Dec 2026: five working days run into 2027, which the package does not cover
     with at(2026, 12, 28, 10, 0):
-        proposal = services.proposal_register(
+        proposal = register_and_assign(
+            lead=kjj,
             kind="proposal",
             session="十四届一次",
             number="12",
             title="关于优化营商环境的提案",
             content="内容",
-            proposers=[{"name": "王一"}],
+            proposers=("王一",),
         )
-        assignment.proposal_assign(proposal=proposal, lead=kjj)
     return Deadline.objects.get(object_id=proposal.pk)
 
 

@@ -13,9 +13,9 @@ from viewflow.workflow.timers import fire_due_timers
 
 from accounts.audit import audit_timeline
 from accounts.models import AuditEvent
-from tasks.proposals import assignment, services
 from tasks.proposals.models import Proposal
 from tests.conftest import make_user
+from tests.factories import register_and_assign
 from workflows.escalation import deadlines, dispatcher, lights
 from workflows.escalation.models import Deadline, Light, Notice
 from workflows.escalation.rungs import LadderRule, Rung, ladder_rungs
@@ -39,15 +39,16 @@ def moment(*args):
 
 
 def assign(number, lead, co_handlers=()):
-    proposal = services.proposal_register(
+    proposal = register_and_assign(
+        lead=lead,
+        co_handlers=co_handlers,
         kind="suggestion",
         session="2017年",
         number=str(number),
         title=f"关于第{number}号事项的建议",
         content="内容",
-        proposers=[{"name": "石剑波"}],
+        proposers=("石剑波",),
     )
-    assignment.proposal_assign(proposal=proposal, lead=lead, co_handlers=list(co_handlers))
     return Deadline.objects.get(object_id=proposal.pk)
 
 
@@ -61,9 +62,9 @@ def issued(deadline):
 
 def recipients(notice):
     return sorted(
-        notice_messages(notice).filter(channel=Notification.Channel.IN_APP).values_list(
-            "recipient__username", flat=True
-        )
+        notice_messages(notice)
+        .filter(channel=Notification.Channel.IN_APP)
+        .values_list("recipient__username", flat=True)
     )
 
 
@@ -218,7 +219,25 @@ def test_signing_for_stops_the_ladder_and_closes_the_deadline(deadline_277, kjj_
     with at(2024, 4, 1, 9, 0):
         assert dispatcher.timers_fire() == 0
     assert [kind for kind, _seq, _days in issued(deadline_277)] == [Notice.Kind.REMINDER, Notice.Kind.URGING]
-    assert lights.with_light(Proposal.objects.all()).get().light == Light.GREEN
+    # signed for after its deadline: 逾期办结 from now on, never green again
+    assert lights.with_light(Proposal.objects.all()).get().light == Light.LATE
+    assert deadline_277.current_light == Light.LATE
+    assert lights.light_worst([deadline_277]) == Light.LATE
+
+
+def test_a_step_done_in_time_is_green_once_closed(deadline_277, kjj_officer):
+    task = deadline_277.task
+    with at(2024, 2, 16, 10, 0):  # before the deadline of Sunday 18 Feb
+        with task.activation() as activation:
+            activation.assign(kjj_officer)
+        with task.activation() as activation:
+            activation.start(None)
+            activation.execute()
+    deadline_277.refresh_from_db()
+    assert not deadline_277.is_open
+    with at(2024, 3, 1, 9, 0):
+        assert deadline_277.current_light == Light.GREEN
+        assert lights.with_light(Proposal.objects.all()).get().light == Light.GREEN
 
 
 def test_after_weeks_without_a_dispatcher_everything_due_fires_once(deadline_277):

@@ -9,7 +9,7 @@ import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from tests.conftest import register_277
+from tests.factories import register_and_assign
 from workflows.documents import pdf
 from workflows.escalation import dispatcher, notice_pdf
 from workflows.escalation.models import Notice
@@ -25,7 +25,7 @@ def at(*args):
 def supervision(kjj, kx, kjj_officer, kjj_head, kx_officer, leader):
     """The first 督办单 of proposal 277's sign-for step (due Sunday 18 Feb 2024)."""
     with at(2024, 2, 5, 10, 0):
-        register_277(lead=kjj, co_handlers=[kx])
+        register_and_assign(lead=kjj, co_handlers=[kx])
     with at(2024, 2, 23, 9, 0):
         dispatcher.timers_fire()
         dispatcher.timers_fire()

@@ -14,7 +14,8 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.utils import timezone
 
-from tests.conftest import free_port, make_user, register_277
+from tests.conftest import free_port, make_user
+from tests.factories import register_and_assign
 from workflows.desk import digest as desk_digest
 from workflows.escalation import dispatcher, extensions
 from workflows.notifications import delivery, outbox
@@ -199,7 +200,7 @@ def assigned_277(kjj, kx):
     """Proposal 277 assigned to 科技局 on Monday 5 Feb 2024: sign for by Sunday 18 Feb."""
 
     with at(2024, 2, 5, 10, 0):
-        proposal = register_277(lead=kjj, co_handlers=[kx])
+        proposal = register_and_assign(lead=kjj, co_handlers=[kx])
     return proposal
 
 

@@ -4,9 +4,10 @@ from viewflow.workflow.status import STATUS
 from tasks.duties.access import duties_for_user
 from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_assign, duty_reassign
-from tasks.proposals import assignment, services
+from tasks.proposals import assignment
 from tasks.proposals.access import proposals_for_user
 from tasks.proposals.flows import ProposalFlow
+from tests.factories import register_and_assign
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.models import Deadline
 from workflows.workdays.calendar import add_working_days
@@ -78,15 +79,15 @@ def test_a_task_cannot_be_reached_through_another_visible_process(
     client, proposal_277, jyj, kjj, jyj_officer
 ):
     """viewflow loads a task by its own key; pairing it with one's own process must not work."""
-    own = services.proposal_register(
+    own = register_and_assign(
+        lead=jyj,
         kind="suggestion",
         session="2017年",
         number="900",
         title="教育局自己的建议",
         content="内容",
-        proposers=[{"name": "某代表"}],
+        proposers=("某代表",),
     )
-    assignment.proposal_assign(proposal=own, lead=jyj)
     own_process = own.processes().get()
     other_task = proposal_277.tasks().get(flow_task=ProposalFlow.sign_for)
     client.force_login(jyj_officer)

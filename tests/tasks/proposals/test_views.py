@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from tasks.proposals import assignment, services
 from tasks.proposals.models import Proposal
+from tests.factories import register_and_assign
 
 REGISTRATION = {
     "kind": "proposal",
@@ -73,15 +73,16 @@ def test_home_query_count_does_not_grow_with_the_queue(client, kjj, kx, kjj_offi
     from django.test.utils import CaptureQueriesContext
 
     def add_proposal(number):
-        proposal = services.proposal_register(
+        register_and_assign(
+            lead=kjj,
+            co_handlers=[kx],
             kind="suggestion",
             session="2017年",
             number=str(number),
             title=f"测试建议{number}",
             content="内容",
-            proposers=[{"name": "某代表"}],
+            proposers=("某代表",),
         )
-        assignment.proposal_assign(proposal=proposal, lead=kjj, co_handlers=[kx])
 
     client.force_login(kjj_officer)
     add_proposal(300)
