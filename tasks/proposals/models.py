@@ -121,7 +121,7 @@ class Proposer(models.Model):
 
     @classmethod
     def name_without_title(cls, name):
-        """"张三代表" → "张三": letters add 代表 / 委员 by the kind, so a typed title would double."""
+        """ "张三代表" → "张三": letters add 代表 / 委员 by the kind, so a typed title would double."""
         name = name.strip()
         for title in cls.TITLES:
             if name.endswith(title) and len(name) > len(title) + 1:

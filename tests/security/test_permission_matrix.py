@@ -22,10 +22,10 @@ from accounts.models import Department, User
 from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_assign
 from tasks.proposals import services
-from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal
 from tests.conftest import make_department, make_user
 from tests.factories import register_and_assign
+from workflows.desk import registry
 from workflows.escalation import extensions, notice_pdf
 from workflows.escalation.models import Deadline, Notice
 from workflows.notifications.models import Notification
@@ -357,8 +357,10 @@ def test_permission_matrix(client, world, role):
     assert not failures, "\n".join(failures)
 
 
-def test_matrix_world_covers_every_flow_node(world):
-
-    nodes_with_urls = {node.name for node in ProposalFlow.instance.nodes() if getattr(node, "urls", None)}
-    covered = {task.flow_task.name for proposal in world["proposals"] for task in proposal.tasks()}
-    assert nodes_with_urls <= covered
+def test_matrix_world_covers_every_registered_process(world):
+    """Every registered process's task pages are requested above: the world holds a task of each
+    of its nodes that has pages."""
+    covered = {task.flow_task for proposal in world["proposals"] for task in proposal.tasks()}
+    for entry in registry.processes():
+        nodes_with_urls = {node for node in entry.flow_class.instance.nodes() if getattr(node, "urls", None)}
+        assert nodes_with_urls <= covered, f"the matrix world has no task of {entry.flow_class.__name__}"

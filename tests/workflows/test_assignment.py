@@ -1,6 +1,7 @@
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from accounts.models import AuditEvent
 from tasks.duties.access import duties_for_user
 from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_assign, duty_reassign
@@ -10,6 +11,7 @@ from tasks.proposals.flows import ProposalFlow
 from tests.factories import register_and_assign
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.models import Deadline
+from workflows.notifications.models import Notification
 from workflows.workdays.calendar import add_working_days
 
 
@@ -119,3 +121,48 @@ def test_reassignment_moves_the_sign_for_deadline_to_the_new_department(
 
     assert deadlines_for_user(jyj_officer).filter(pk=deadline.pk).exists()
     assert not deadlines_for_user(kjj_officer).filter(pk=deadline.pk).exists()
+
+
+def test_assignment_tells_the_officers_and_heads_of_each_department(
+    kjj, kx, jyj, kjj_officer, kjj_head, kx_officer, jyj_officer
+):
+    proposal = register_and_assign(lead=kjj, co_handlers=[kx])
+    messages = Notification.objects.filter(
+        topic=Notification.Topic.ASSIGNMENT, channel=Notification.Channel.IN_APP
+    )
+    told = {message.recipient.username: message for message in messages}
+    assert set(told) == {"kjj_officer", "kjj_head", "kx_officer"}
+    assert "贵单位为主办单位" in told["kjj_officer"].body
+    assert "贵单位为协办单位" in told["kx_officer"].body
+    assert told["kjj_head"].url == proposal.get_absolute_url()
+    # e-mail copies wait in the outbox for the worker
+    assert (
+        Notification.objects.filter(
+            topic=Notification.Topic.ASSIGNMENT, channel=Notification.Channel.EMAIL, status="pending"
+        ).count()
+        == 3
+    )
+
+
+def test_reassignment_tells_the_new_department(proposal_277, jyj, jyj_officer, secretariat):
+    assignment.proposal_reassign(proposal=proposal_277, lead=jyj, actor=secretariat)
+    message = Notification.objects.get(
+        recipient=jyj_officer, topic=Notification.Topic.ASSIGNMENT, channel="in_app"
+    )
+    assert "贵单位为主办单位" in message.body
+
+
+def test_a_duty_assignment_is_told_with_the_duty_names_of_the_roles(kjj, kx, kjj_officer, kx_officer):
+    meeting = JointMeeting.objects.create(name="南通双创联席会议", short_name="双创", office=kjj)
+    table = DutyTable.objects.create(meeting=meeting, title="重点任务分解表")
+    duty = Duty.objects.create(table=table, sequence=1, title="建设众创空间", lead=kjj)
+    duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+    bodies = dict(
+        Notification.objects.filter(topic=Notification.Topic.ASSIGNMENT, channel="in_app").values_list(
+            "recipient__username", "body"
+        )
+    )
+    assert "贵单位为牵头单位" in bodies["kjj_officer"]
+    assert "贵单位为配合单位" in bodies["kx_officer"]
+    event = AuditEvent.objects.for_object(duty).get(action=AuditEvent.Action.ASSIGN)
+    assert event.summary == "交办牵头单位科技局，配合单位科协"

@@ -61,8 +61,9 @@ def tasks_queue_for_user(user):
     return Task.objects.queue(registry.flow_classes(), user)
 
 
-def inbox_rows(tasks):
-    """Task rows with their subject, deadline and row template, in a fixed number of queries."""
+def inbox_rows(tasks, *, urls=True):
+    """Task rows with their subject, deadline and row template (and with ``urls``, the link that
+    opens each task), in a fixed number of queries."""
     entries = registry.processes()
     rows = list(
         tasks.select_related("process", "deadline__department")
@@ -71,7 +72,8 @@ def inbox_rows(tasks):
     )
     for task in rows:
         task.row_template = registry.entry_for_flow(task.flow_task.flow_class).row_template
-        task.open_url = task.reverse("index")
+        if urls:
+            task.open_url = task.reverse("index")
     return rows
 
 
@@ -80,7 +82,7 @@ def pending_work(user):
     first; and for the secretariat, how many extension requests await a decision."""
     tasks = {}
     for queryset in (tasks_inbox_for_user(user), tasks_queue_for_user(user)):
-        for task in inbox_rows(queryset):
+        for task in inbox_rows(queryset, urls=False):
             tasks[task.pk] = task
     far = datetime.date.max
     ordered = sorted(

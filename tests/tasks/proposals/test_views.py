@@ -96,3 +96,39 @@ def test_home_query_count_does_not_grow_with_the_queue(client, kjj, kx, kjj_offi
     assert response.status_code == 200
     assert response.content.decode().count("测试建议") == 6
     assert len(six) == len(one)
+
+
+def test_a_title_over_its_limit_is_refused_with_the_limit_and_nothing_is_cut(client, secretariat, kjj):
+    client.force_login(secretariat)
+    form_page = client.get(reverse("proposals:proposal_register")).content.decode()
+    assert "maxlength" not in form_page  # the browser would cut pasted text silently
+    assert "最多300字" in form_page
+    long_title = "关于" + "加快众创空间建设" * 40 + "的提案"
+    response = client.post(
+        reverse("proposals:proposal_register"), {**REGISTRATION, "title": long_title, "lead": kjj.pk}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert long_title in page  # what the user typed comes back whole
+    assert "300" in page
+    assert not Proposal.objects.exists()
+
+
+def test_a_proposer_typed_with_a_title_is_not_addressed_twice(client, secretariat, kjj):
+    client.force_login(secretariat)
+    client.post(
+        reverse("proposals:proposal_register"),
+        {**REGISTRATION, "proposer_names": "张三委员、李四", "lead": kjj.pk},
+    )
+    proposal = Proposal.objects.get(number="105")
+    assert [p.name for p in proposal.proposers.all()] == ["张三", "李四"]
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "张三委员委员" not in page
+
+
+def test_long_titles_wrap_in_their_own_column(client, kjj, kjj_officer):
+    register_and_assign(lead=kjj, title="关于" + "组织社会大众聚力创新" * 12 + "的建议")
+    client.force_login(kjj_officer)
+    for url in (reverse("proposals:index"), reverse("desk:index")):
+        page = client.get(url).content.decode()
+        assert 'class="title-cell"' in page

@@ -350,3 +350,37 @@ def test_the_light_turns_red_the_day_after_the_deadline_before_the_urging_notice
         assert lights.with_light(Proposal.objects.filter(pk=proposal.pk)).get().light == Light.RED
         deadline_277.refresh_from_db()
         assert deadline_277.current_light == Light.RED
+
+
+def test_notice_numbers_run_per_kind_and_year_from_one(kjj, kjj_officer):
+    with at(2024, 12, 2, 10, 0):
+        assign(301, kjj)
+        assign(302, kjj)
+    # a month without a dispatcher: reminders and 催办 of December, 督办 into January 2025
+    with at(2025, 1, 20, 10, 0):
+        dispatcher.timers_fire()
+    numbers = {}
+    for notice in Notice.objects.order_by("pk"):
+        numbers.setdefault((notice.series, notice.year), []).append(notice.number)
+        assert notice.reference == f"{notice.series}〔{notice.year}〕{notice.number}号"
+    assert numbers[("提", 2025)] == [1, 2]
+    assert numbers[("催", 2025)] == [1, 2]
+    assert sorted(numbers[("督", 2025)]) == list(range(1, len(numbers[("督", 2025)]) + 1))
+
+    with at(2024, 12, 16, 10, 0):  # a new item in the old year: its series continue from there
+        deadline = assign(303, kjj)
+    with at(2024, 12, 20, 9, 0):
+        dispatcher.timers_fire()
+    assert [n.reference for n in Notice.objects.filter(deadline=deadline)] == ["提〔2024〕1号"]
+
+
+def test_fire_timers_command_runs_the_dispatcher_once(deadline_277):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with at(2024, 2, 19, 9, 0):
+        call_command("fire_timers", stdout=out)
+    assert out.getvalue().strip() == "2 timer(s) fired."
+    assert [kind for kind, _seq, _days in issued(deadline_277)] == [Notice.Kind.REMINDER, Notice.Kind.URGING]
