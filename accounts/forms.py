@@ -29,6 +29,10 @@ class LockoutAuthenticationForm(AuthenticationForm):
             raise
 
 
+class LoginLockoutLiftForm(forms.Form):
+    username = forms.CharField(max_length=255)
+
+
 class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department

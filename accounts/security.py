@@ -2,22 +2,27 @@
 
 django-axes counts the failures and refuses logins (configured in settings: the user name, and
 the pair of user name and client address, are locked after LOGIN_FAILURE_LIMIT failures; a whole
-address never is). This module tells axes who the client is, answers a lock-out, and records logins,
-failures and lock-outs in the audit trail.
+address never is). This module tells axes who the client is, answers a lock-out, records logins,
+failures and lock-outs in the audit trail, and lists the current lock-outs for the secretariat.
 """
 
+import datetime
 import ipaddress
+from dataclasses import dataclass, field
 
-from axes.helpers import get_failure_limit
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.forms.forms import NON_FIELD_ERRORS
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 
 
 def client_ip(request):
@@ -106,3 +111,56 @@ def _record_logout(sender, request, user, **kwargs):
             department=user.department,
             ip_address=client_ip(request),
         )
+
+
+@dataclass
+class LoginLockout:
+    """A locked user name: from which addresses it failed, since and until when."""
+
+    username: str
+    user: User | None = None
+    addresses: dict = field(default_factory=dict)  # address → failures from it
+    failures: int = 0
+    since: datetime.datetime | None = None  # when the lock-out began, from the audit trail
+    until: datetime.datetime | None = None
+
+
+def login_lockouts():
+    """The user names locked out now, the latest lock-out first.
+
+    Only user names are listed: the pair (user name, address) shares the user name's limit, so
+    every locked pair belongs to a locked user name, and lifting the user name lifts its pairs.
+    Three queries, whatever the number of lock-outs.
+    """
+    now = timezone.now()
+    cool_off = get_cool_off()
+    limit = settings.AXES_FAILURE_LIMIT
+    recent = AccessAttempt.objects.filter(attempt_time__gte=now - cool_off)
+    locked_names = (
+        recent.order_by()
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+        .filter(total__gte=limit)
+        .values("username")
+    )
+    lockouts = {}
+    for attempt in recent.filter(username__in=locked_names).order_by("-attempt_time"):
+        lockout = lockouts.setdefault(attempt.username, LoginLockout(username=attempt.username))
+        address = attempt.ip_address or "—"
+        lockout.addresses[address] = lockout.addresses.get(address, 0) + attempt.failures_since_start
+        lockout.failures += attempt.failures_since_start
+        # the newest attempts that reach the limit hold the lock until they are too old to count
+        if lockout.until is None and lockout.failures >= limit:
+            lockout.until = attempt.attempt_time + cool_off
+    if not lockouts:
+        return []
+    for user in User.objects.filter(username__in=lockouts).select_related("department"):
+        lockouts[user.username].user = user
+    began = (
+        AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT, after__username__in=list(lockouts))
+        .order_by("at")
+        .values_list("after__username", "at")
+    )
+    for username, at in began:
+        lockouts[username].since = at  # ordered by time: the latest lock-out of the name wins
+    return sorted(lockouts.values(), key=lambda lockout: lockout.since or lockout.until, reverse=True)
