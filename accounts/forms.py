@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
 from accounts.models import Department, Role, User
-from accounts.security import client_ip, login_is_locked
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Tells a locked-out user why the login is refused (the backend refuses it)."""
+    """Tells a locked-out user why the login is refused (django-axes refuses it)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -20,14 +19,18 @@ class LockoutAuthenticationForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            username = self.cleaned_data.get("username") or ""
-            if login_is_locked(username=username, ip_address=client_ip(self.request)):
+            # axes flags the request when this failure reached the limit or met a lock-out
+            if getattr(self.request, "axes_locked_out", False):
                 raise forms.ValidationError(
                     self.error_messages["locked"],
                     code="locked",
                     params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
                 ) from None
             raise
+
+
+class LoginLockoutLiftForm(forms.Form):
+    username = forms.CharField(max_length=255)
 
 
 class DepartmentForm(forms.ModelForm):

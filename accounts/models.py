@@ -170,6 +170,8 @@ class AuditEvent(models.Model):
         PERM_REVOKE = "perm_revoke", _("Permission revoked")
         LOGIN = "login", _("Logged in")
         LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKED_OUT = "locked_out", _("Locked out after failed logins")
+        LOCKOUT_LIFTED = "lockout_lifted", _("Login lock-out lifted")
         LOGOUT = "logout", _("Logged out")
         USER_CHANGE = "user_change", _("User changed")
         DEPARTMENT_CHANGE = "department_change", _("Department changed")
@@ -216,18 +218,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only")
-
-
-class LoginFailure(models.Model):
-    """A failed login, counted for lock-out per user name and per client address."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("failed login")
-        verbose_name_plural = _("failed logins")
-
-    def __str__(self):
-        return f"{self.username} {self.ip_address} {self.at:%Y-%m-%d %H:%M}"

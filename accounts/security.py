@@ -1,53 +1,97 @@
-"""Login lock-out (5 failures in 15 minutes, per user name and per client address) and the
-audit records of logins."""
+"""Login lock-out and the audit records of logins.
+
+django-axes counts the failures and refuses logins (configured in settings: the user name, and
+the pair of user name and client address, are locked after LOGIN_FAILURE_LIMIT failures; a whole
+address never is). This module tells axes who the client is, answers a lock-out, records logins,
+failures and lock-outs in the audit trail, and lists the current lock-outs for the secretariat.
+"""
 
 import datetime
+import ipaddress
+from dataclasses import dataclass, field
 
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
+from django.forms.forms import NON_FIELD_ERRORS
+from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.models import AuditEvent, LoginFailure
+from accounts.models import AuditEvent, User
 
 
 def client_ip(request):
-    """The client's address; behind our own reverse proxy, the last X-Forwarded-For hop."""
+    """The client's address; behind our own reverse proxy, the last X-Forwarded-For hop.
+
+    Also axes' AXES_CLIENT_IP_CALLABLE, so the lock-out and the audit trail see the same address.
+    """
     if request is None:
         return None
     if settings.USE_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
+        # our proxy appends the address it saw; anything else is not an address to store
+        if hops and _is_ip_address(hops[-1]):
             return hops[-1]
     return request.META.get("REMOTE_ADDR") or None
 
 
-def login_is_locked(*, username, ip_address):
-    since = timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    if recent.filter(username=username.lower()).count() >= limit:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit
+def _is_ip_address(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def lockout_response(request, original_response, credentials):
+    """AXES_LOCKOUT_CALLABLE: the answer to a login that is (or has just become) locked out.
+
+    Our login form already says why (accounts.forms.LockoutAuthenticationForm), so its page
+    stands; any other login form (the admin's) is replaced by a page that explains the lock-out.
+    """
+    form = (getattr(original_response, "context_data", None) or {}).get("form")
+    if form is not None and form.has_error(NON_FIELD_ERRORS, code="locked"):
+        return original_response
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+        status=429,
+    )
 
 
 @receiver(user_login_failed)
 def _record_failed_login(sender, credentials, request=None, **kwargs):
     username = (credentials.get("username") or "")[:150]
-    ip_address = client_ip(request)
-    LoginFailure.objects.create(username=username.lower(), ip_address=ip_address)
     audit_record(
         action=AuditEvent.Action.LOGIN_FAILED,
         summary=f"登录失败：{username}",
+        ip_address=client_ip(request),
+    )
+
+
+@receiver(user_locked_out)
+def _record_lockout(sender, request, username, ip_address, **kwargs):
+    # axes signals every failure at or past the limit; the lock-out begins at the failure that
+    # reaches it (each failure adds one, expiry only takes away, so the count cannot skip it)
+    if request.axes_failures_since_start != get_failure_limit(request, request.axes_credentials):
+        return
+    audit_record(
+        action=AuditEvent.Action.LOCKED_OUT,
+        summary=f"登录失败过多，锁定用户名{username}",
         ip_address=ip_address,
+        after={"username": username},
     )
 
 
 @receiver(user_logged_in)
 def _record_login(sender, request, user, **kwargs):
-    LoginFailure.objects.filter(username=user.get_username().lower()).delete()
     audit_record(
         action=AuditEvent.Action.LOGIN,
         summary=f"{user.get_full_name()}登录",
@@ -67,3 +111,56 @@ def _record_logout(sender, request, user, **kwargs):
             department=user.department,
             ip_address=client_ip(request),
         )
+
+
+@dataclass
+class LoginLockout:
+    """A locked user name: from which addresses it failed, since and until when."""
+
+    username: str
+    user: User | None = None
+    addresses: dict = field(default_factory=dict)  # address → failures from it
+    failures: int = 0
+    since: datetime.datetime | None = None  # when the lock-out began, from the audit trail
+    until: datetime.datetime | None = None
+
+
+def login_lockouts():
+    """The user names locked out now, the latest lock-out first.
+
+    Only user names are listed: the pair (user name, address) shares the user name's limit, so
+    every locked pair belongs to a locked user name, and lifting the user name lifts its pairs.
+    Three queries, whatever the number of lock-outs.
+    """
+    now = timezone.now()
+    cool_off = get_cool_off()
+    limit = settings.AXES_FAILURE_LIMIT
+    recent = AccessAttempt.objects.filter(attempt_time__gte=now - cool_off)
+    locked_names = (
+        recent.order_by()
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+        .filter(total__gte=limit)
+        .values("username")
+    )
+    lockouts = {}
+    for attempt in recent.filter(username__in=locked_names).order_by("-attempt_time"):
+        lockout = lockouts.setdefault(attempt.username, LoginLockout(username=attempt.username))
+        address = attempt.ip_address or "—"
+        lockout.addresses[address] = lockout.addresses.get(address, 0) + attempt.failures_since_start
+        lockout.failures += attempt.failures_since_start
+        # the newest attempts that reach the limit hold the lock until they are too old to count
+        if lockout.until is None and lockout.failures >= limit:
+            lockout.until = attempt.attempt_time + cool_off
+    if not lockouts:
+        return []
+    for user in User.objects.filter(username__in=lockouts).select_related("department"):
+        lockouts[user.username].user = user
+    began = (
+        AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT, after__username__in=list(lockouts))
+        .order_by("at")
+        .values_list("after__username", "at")
+    )
+    for username, at in began:
+        lockouts[username].since = at  # ordered by time: the latest lock-out of the name wins
+    return sorted(lockouts.values(), key=lambda lockout: lockout.since or lockout.until, reverse=True)

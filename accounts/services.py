@@ -5,6 +5,7 @@ domain object (department, duty, proposal) to the department's group when work i
 revoked when it is reassigned.
 """
 
+from axes.utils import reset as axes_reset
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 from viewflow.workflow.models import Task
@@ -158,3 +159,21 @@ def user_save(*, form, actor):
         after=_user_state(user),
     )
     return user
+
+
+@transaction.atomic
+def login_lockout_lift(*, username, actor):
+    """Forget the failed logins counted against a user name from every address, which lifts its
+    lock-out; False if there were none."""
+    if not axes_reset(username=username):
+        return False
+    user = User.objects.filter(username=username).select_related("department").first()
+    audit_record(
+        action=AuditEvent.Action.LOCKOUT_LIFTED,
+        summary=f"解除用户名{username}的登录锁定",
+        actor=actor,
+        obj=user,
+        department=user.department if user else None,
+        after={"username": username},
+    )
+    return True

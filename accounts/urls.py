@@ -29,4 +29,6 @@ class ManageApplication(Application):
         "users/<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="user_deactivate"
     )
     user_import_path = path("users/import/", views.UserImportView.as_view(), name="user_import")
+    lockout_list_path = path("lockouts/", views.LoginLockoutListView.as_view(), name="lockout_list")
+    lockout_lift_path = path("lockouts/lift/", views.LoginLockoutLiftView.as_view(), name="lockout_lift")
     audit_list_path = path("audit/", views.AuditListView.as_view(), name="audit_list")

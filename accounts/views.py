@@ -1,7 +1,9 @@
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -12,8 +14,15 @@ from viewflow.contrib.auth import AuthViewset
 from accounts import imports, services
 from accounts.access import SecretariatRequiredMixin
 from accounts.audit import audit_timeline
-from accounts.forms import DepartmentForm, LockoutAuthenticationForm, UserForm, UserImportForm
+from accounts.forms import (
+    DepartmentForm,
+    LockoutAuthenticationForm,
+    LoginLockoutLiftForm,
+    UserForm,
+    UserImportForm,
+)
 from accounts.models import AuditEvent, Department, User
+from accounts.security import login_lockouts
 
 
 class AccountViewset(AuthViewset):
@@ -159,6 +168,35 @@ class UserImportView(SecretariatRequiredMixin, generic.View):
             return render(request, self.template_name, {"form": UserImportForm(), **context})
         created = imports.user_import_apply(rows=context["rows"], actor=request.user)
         return render(request, self.template_name, {"created": created})
+
+
+class LoginLockoutListView(SecretariatRequiredMixin, generic.TemplateView):
+    """登录锁定: the user names locked out now, each with a button that lifts the lock-out."""
+
+    template_name = "accounts/lockout_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            lockouts=login_lockouts(),
+            limit=settings.LOGIN_FAILURE_LIMIT,
+            minutes=settings.LOGIN_LOCKOUT_MINUTES,
+            **kwargs,
+        )
+
+
+class LoginLockoutLiftView(SecretariatRequiredMixin, generic.View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = LoginLockoutLiftForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest()
+        username = form.cleaned_data["username"]
+        if services.login_lockout_lift(username=username, actor=request.user):
+            messages.success(request, _("The lock-out of %(username)s is lifted.") % {"username": username})
+        else:
+            messages.info(request, _("%(username)s is not locked out.") % {"username": username})
+        return redirect("manage:lockout_list")
 
 
 class AuditListView(SecretariatRequiredMixin, generic.ListView):

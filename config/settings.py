@@ -4,6 +4,7 @@ Every variable is listed with its default in README.md. Defaults run the product
 machine (SQLite, a filesystem broker, a database cache); production sets the URLs.
 """
 
+import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "guardian",
+    "axes",
     "viewflow",
     "viewflow.workflow",
     "accounts",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes asks: turns a lock-out flagged during the request into its response
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -93,7 +97,9 @@ CACHES = {"default": env.get_cache("CACHE_URL", "db://django_cache")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.LockoutModelBackend",
+    # first: refuses to check any password while the login is locked out (ours and the admin's)
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None
@@ -110,6 +116,21 @@ LOGIN_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env.get_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 # Behind our own reverse proxy (deploy/nginx.conf) the client address is the last forwarded hop.
 USE_X_FORWARDED_FOR = env.get_bool("USE_X_FORWARDED_FOR", False)
+# Login lock-out (django-axes). LOGIN_FAILURE_LIMIT failures lock the pair (user name, client
+# address) and the user name from every address. A whole address is never locked: a bureau sits
+# behind one office NAT, and one person's failures (or guessed user names) must not lock out a
+# colleague who types the right password at the next desk.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+# Failures count until LOGIN_LOCKOUT_MINUTES after the last one; trying on while locked out keeps
+# the lock going.
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# our login form explains the lock-out itself; other forms (the admin's) get a page that does
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 # Sessions end after this much inactivity; every request renews them.
 SESSION_COOKIE_AGE = 60 * env.get_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -239,8 +260,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # WeasyPrint reports every rendering step at INFO
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step at INFO, axes its configuration on every start
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
     "root": {
         "handlers": ["console"],
         "level": env.get_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
