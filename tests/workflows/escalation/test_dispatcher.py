@@ -47,7 +47,7 @@ def test_two_concurrent_dispatchers_fire_each_timer_once(kjj, kjj_officer, kjj_h
     fired = {}
     errors = []
 
-    def dispatcher(name):
+    def run_dispatcher(name):
         try:
             start.wait()
             fired[name] = dispatcher.timers_fire(batch_size=7)
@@ -57,7 +57,7 @@ def test_two_concurrent_dispatchers_fire_each_timer_once(kjj, kjj_officer, kjj_h
             close_old_connections()
             connection.close()
 
-    threads = [threading.Thread(target=dispatcher, args=(name,)) for name in ("a", "b")]
+    threads = [threading.Thread(target=run_dispatcher, args=(name,)) for name in ("a", "b")]
     for thread in threads:
         thread.start()
     for thread in threads:
