@@ -15,7 +15,7 @@ from accounts.audit import audit_record_many
 from accounts.models import AuditEvent, Role, User, UserRole
 from workflows.documents.dates import chinese_date
 from workflows.documents.numbering import numbers_take
-from workflows.escalation.deadlines import deadline_open, timer_new, timers_save
+from workflows.escalation.deadlines import timer_new, timers_save
 from workflows.escalation.models import LIGHT_SEVERITY, Deadline, Notice
 from workflows.escalation.notice_pdf import notices_render_queue
 from workflows.escalation.rungs import rung_after, rung_to_issue
@@ -173,8 +173,7 @@ def escalation_fire(*, timers, now=None):
         notices, new_timers, changed = [], [], {}
         for timer in timers:
             deadline = deadlines.get(timer.data.get("deadline"))
-            if deadline is None:
-                _legacy_timer_adopt(timer, now)
+            if deadline is None:  # its step is gone
                 continue
             task = deadline.task
             if deadline.closed_at is None and task.finished is not None:
@@ -236,13 +235,6 @@ def _deadlines_save(deadlines):
         by_value[(deadline.light, deadline.closed_at)].append(deadline.pk)
     for (light, closed_at), ids in by_value.items():
         Deadline.objects.filter(pk__in=ids).update(light=light, closed_at=closed_at)
-
-
-def _legacy_timer_adopt(timer, now):
-    """A timer scheduled before its step had a ladder: open the step's deadline instead."""
-    task = timer.previous.first()
-    if task is not None and task.finished is None and not Deadline.objects.filter(task=task).exists():
-        deadline_open(ladder=timer.flow_task, task=task, now=now)
 
 
 def _notices_announce(notices, subjects):
