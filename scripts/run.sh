@@ -39,7 +39,8 @@ trap cleanup INT TERM EXIT
   --schedule=var/celerybeat-schedule &
 pids+=($!)
 if [ "$debug" = 0 ]; then
-  .venv/bin/gunicorn -c deploy/gunicorn.conf.py --bind "127.0.0.1:$port" config.wsgi &
+  # a worker that hangs on Ctrl-C is killed after 10 s rather than the default 30
+  .venv/bin/gunicorn -c deploy/gunicorn.conf.py --bind "127.0.0.1:$port" --graceful-timeout 10 config.wsgi &
 else
   $py manage.py runserver "127.0.0.1:$port" --noreload &
 fi
