@@ -1,6 +1,7 @@
 .PHONY: run test setup lint bench
 
-# Set up this machine and run the product on embedded defaults (SQLite, filesystem broker).
+# Set up this machine and run the product (gunicorn, DEBUG off) on embedded defaults (SQLite,
+# filesystem broker). DEBUG=1 make run serves with the development server instead.
 run:
 	bash scripts/setup.sh run
 	bash scripts/run.sh

@@ -2,6 +2,9 @@
 
 import datetime
 import os
+import secrets
+import tempfile
+from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
@@ -100,3 +103,43 @@ def get_broker(name, default):
     if scheme not in ("redis", "rediss", "filesystem", "amqp", "sqla+sqlite", "memory"):
         return _fail(name, value, "a broker URL: redis://host:6379/0 or filesystem://")
     return value
+
+
+def read_or_create_secret_key(path):
+    """The secret key stored in ``path``; the first start writes a random one there (mode 0600).
+
+    Processes that start together (web, worker, beat) agree on one key: each writes a private
+    temporary file and hard-links it into place, so exactly one wins and nobody reads a half-written
+    key.
+    """
+    path = Path(path)
+    if not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+            try:
+                os.fchmod(handle, 0o600)
+                with os.fdopen(handle, "w") as file:
+                    file.write(secrets.token_urlsafe(64) + "\n")
+                try:
+                    os.link(temporary, path)
+                except FileExistsError:
+                    pass  # another process created it first: use theirs
+            finally:
+                os.unlink(temporary)
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"Environment variable SECRET_KEY is not set and the key file {path} cannot be created "
+                f"({exc}): set SECRET_KEY or make VAR_DIR writable."
+            ) from exc
+    try:
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"Environment variable SECRET_KEY is not set and the key file {path} cannot be read ({exc})."
+        ) from exc
+    if not key:
+        raise ImproperlyConfigured(
+            f"The key file {path} is empty: delete it to have a new key generated, or set SECRET_KEY."
+        )
+    return key

@@ -16,13 +16,17 @@ from config import env
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.get_str("VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env.get_bool("DEBUG", True)
+# Off unless DEBUG=1: `make run` and every deployment serve the product (the tests too, through
+# tests/settings.py, which only adjusts what plain HTTP and uncollected static files need).
+DEBUG = env.get_bool("DEBUG", False)
 
+# SECRET_KEY wins; otherwise production generates a key once into VAR_DIR/secret_key (mode 0600).
 SECRET_KEY = env.get_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Environment variable SECRET_KEY is required when DEBUG is off.")
-    SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+    if DEBUG:
+        SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+    else:
+        SECRET_KEY = env.read_or_create_secret_key(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
@@ -33,7 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "config.staticfiles.StaticFilesConfig",
     "django_filters",
     "guardian",
     "axes",
@@ -242,18 +246,19 @@ if SMS_BACKEND == "workflows.notifications.sms.HttpSmsBackend" and not SMS_GATEW
         "Environment variable SMS_GATEWAY_URL is required by SMS_BACKEND=HttpSmsBackend."
     )
 
-# Production hardening, on whenever DEBUG is off.
+# Production hardening, on whenever DEBUG is off. A deployment behind HTTPS keeps every default;
+# scripts/run.sh alone turns the HTTPS-only parts off to serve the demo on http://127.0.0.1.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.get_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # WhiteNoise serves the files collectstatic gathered, under content-hashed, compressed names.
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "config.staticfiles.StaticFilesStorage"},
     }
 
 LOGGING = {

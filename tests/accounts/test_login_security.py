@@ -140,6 +140,7 @@ def test_weak_password_is_refused_when_the_secretariat_creates_a_user(client, se
 def test_check_deploy_reports_nothing_with_production_settings():
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW_ASYNC"))},
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "dubian.example.gov.cn",

@@ -295,7 +295,9 @@ def test_a_timer_whose_deadline_is_gone_issues_nothing(staff, kjj):
     with at(2024, 2, 5, 10, 0):
         deadline = assign(303, kjj)
     timer = scheduled_timer(deadline)
-    Task.objects.filter(pk=timer.pk).update(data={**timer.data, "deadline": 0}, scheduled=moment(2024, 2, 5, 9))
+    Task.objects.filter(pk=timer.pk).update(
+        data={**timer.data, "deadline": 0}, scheduled=moment(2024, 2, 5, 9)
+    )
     with at(2024, 2, 5, 11, 0):
         assert dispatcher.timers_fire() == 1
     timer.refresh_from_db()
