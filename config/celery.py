@@ -6,4 +6,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Celery tasks live in each app's jobs.py: in this project a "task" is a step of a flow.
+app.autodiscover_tasks(related_name="jobs")

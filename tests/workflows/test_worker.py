@@ -19,10 +19,10 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from tests.conftest import MailSink, free_port
-from workflows.escalation import tasks as escalation_tasks
+from workflows.escalation import jobs as escalation_jobs
 from workflows.escalation.models import Notice
 from workflows.notifications import delivery, outbox
-from workflows.notifications import tasks as notification_tasks
+from workflows.notifications import jobs as notification_jobs
 from workflows.notifications.models import Notification
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ def _no_stale_dispatcher_lock(django_db_setup, django_db_blocker):
     from django.core.cache import cache
 
     with django_db_blocker.unblock():
-        cache.delete(escalation_tasks.DISPATCHER_LOCK_KEY)
+        cache.delete(escalation_jobs.DISPATCHER_LOCK_KEY)
 
 
 def make_reminder_due(proposal):
@@ -56,7 +56,7 @@ def make_reminder_due(proposal):
 def test_the_dispatcher_queued_after_commit_runs_on_the_worker(celery_worker, proposal_277, kjj_officer):
     make_reminder_due(proposal_277)
     with transaction.atomic():
-        escalation_tasks.workflow_timers_fire.delay_on_commit()
+        escalation_jobs.workflow_timers_fire.delay_on_commit()
         # nothing is sent before the transaction commits
         assert not Notice.objects.exists()
 
@@ -66,20 +66,20 @@ def test_the_dispatcher_queued_after_commit_runs_on_the_worker(celery_worker, pr
 def test_a_second_dispatcher_skips_while_one_holds_the_lock(proposal_277, kjj_officer):
     from django.core.cache import cache
 
-    cache.add(escalation_tasks.DISPATCHER_LOCK_KEY, "other-dispatcher", 60)
+    cache.add(escalation_jobs.DISPATCHER_LOCK_KEY, "other-dispatcher", 60)
     try:
         make_reminder_due(proposal_277)
-        assert escalation_tasks.workflow_timers_fire() == 0
+        assert escalation_jobs.workflow_timers_fire() == 0
     finally:
-        cache.delete(escalation_tasks.DISPATCHER_LOCK_KEY)
-    assert escalation_tasks.workflow_timers_fire() == 1
+        cache.delete(escalation_jobs.DISPATCHER_LOCK_KEY)
+    assert escalation_jobs.workflow_timers_fire() == 1
 
 
 def test_a_fired_rung_is_mailed_through_smtp_and_its_pdf_rendered_by_the_worker(
     celery_worker, smtp_server, proposal_277, kjj_officer
 ):
     make_reminder_due(proposal_277)
-    escalation_tasks.workflow_timers_fire.delay()
+    escalation_jobs.workflow_timers_fire.delay()
 
     assert wait_for(lambda: Notification.objects.filter(channel="email", status="sent").exists())
     assert wait_for(lambda: Notice.objects.exclude(pdf="").exists())
@@ -109,10 +109,10 @@ def test_the_sweep_sends_a_message_whose_task_was_lost_exactly_once(celery_worke
     Notification.objects.bulk_create([Notification(**row) for row in rows])
     Notification.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
 
-    notification_tasks.outbox_sweep.delay()
+    notification_jobs.outbox_sweep.delay()
     assert wait_for(lambda: Notification.objects.filter(channel="email", status="sent").exists())
     # the same row queued again, by the sweep and directly, then a sentinel message behind them
-    notification_tasks.outbox_sweep.delay()
+    notification_jobs.outbox_sweep.delay()
     delivery.notifications_send.delay(list(Notification.objects.values_list("pk", flat=True)))
     sentinel = outbox.message_rows(
         user=kjj_officer, topic="digest", subject="sentinel", body="sentinel", url="/", key="sentinel"

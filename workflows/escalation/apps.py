@@ -8,4 +8,4 @@ class EscalationConfig(AppConfig):
     verbose_name = _("Escalation")
 
     def ready(self):
-        from workflows.escalation import tasks  # noqa: F401  (connects the calendar receiver)
+        from workflows.escalation import jobs  # noqa: F401  (connects the calendar receiver)

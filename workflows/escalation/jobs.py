@@ -1,4 +1,4 @@
-"""Celery tasks of the ladder: thin triggers that take primary keys; the work lives in the services."""
+"""Celery tasks (jobs) of the ladder: thin triggers that take primary keys; the work lives in the services."""
 
 import datetime
 import logging
