@@ -16,6 +16,15 @@ def sees_everything(user):
     )
 
 
+def concerns_user(user, field="department"):
+    """A filter on ``field`` (a department): the user's own department, and for a leader the
+    departments they oversee. Callers let those who see everything see everything first."""
+    mine = Q(**{f"{field}_id": user.department_id}) if user.department_id else Q(pk__in=[])
+    if user.has_role(Role.LEADER):
+        mine |= Q(**{f"{field}__in": user.oversees.all()})
+    return mine
+
+
 def scoped_for_user(user, model, perm, department_fields):
     """Objects of ``model`` the user may see: by object permission of their department's group,
     plus, for a leader, the work of the departments they oversee."""

@@ -3,12 +3,23 @@ change and every login attempt goes through ``audit_record`` (or ``audit_record_
 batch, e.g. the escalation notices a timer dispatcher issues at once)."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
+from accounts.access import concerns_user, sees_everything
 from accounts.models import AuditEvent
 
 
 def _event(
-    *, action, summary, actor=None, obj=None, department=None, before=None, after=None, ip_address=None
+    *,
+    action,
+    summary,
+    actor=None,
+    obj=None,
+    department=None,
+    before=None,
+    after=None,
+    ip_address=None,
+    restricted=False,
 ):
     return AuditEvent(
         action=action,
@@ -21,12 +32,14 @@ def _event(
         before=before,
         after=after,
         ip_address=ip_address,
+        restricted=restricted,
     )
 
 
 def audit_record(**event):
     """Record one event; takes ``action, summary`` and optionally ``actor, obj, department,
-    before, after, ip_address`` as keywords."""
+    before, after, ip_address`` as keywords, and ``restricted=True`` for an event that only the
+    department concerned (and its leaders, and the secretariat) may read."""
     record = _event(**event)
     record.save()
     return record
@@ -37,5 +50,10 @@ def audit_record_many(events):
     return AuditEvent.objects.bulk_create([_event(**event) for event in events], batch_size=2000)
 
 
-def audit_timeline(obj):
-    return AuditEvent.objects.for_object(obj)
+def audit_timeline(obj, user):
+    """The history of ``obj`` as ``user`` may read it: a restricted event (an escalation notice,
+    an extension request) only for its department, the leaders over it and the secretariat."""
+    events = AuditEvent.objects.for_object(obj)
+    if sees_everything(user):
+        return events
+    return events.filter(Q(restricted=False) | concerns_user(user))

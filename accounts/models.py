@@ -199,6 +199,14 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    restricted = models.BooleanField(
+        _("for the department concerned only"),
+        default=False,
+        help_text=_(
+            "Escalation notices and extension requests: shown to the department, its leaders and "
+            "the secretariat."
+        ),
+    )
 
     objects = AuditEventQuerySet.as_manager()
 

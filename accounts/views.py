@@ -62,7 +62,7 @@ class DepartmentEditView(SecretariatRequiredMixin, generic.UpdateView):
         return get_object_or_404(Department, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        timeline = audit_timeline(self.object) if self.object else None
+        timeline = audit_timeline(self.object, self.request.user) if self.object else None
         return super().get_context_data(timeline=timeline, **kwargs)
 
     def form_valid(self, form):
@@ -103,7 +103,7 @@ class UserEditView(SecretariatRequiredMixin, generic.UpdateView):
         return get_object_or_404(_manageable_users(self.request.user), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        timeline = audit_timeline(self.object) if self.object else None
+        timeline = audit_timeline(self.object, self.request.user) if self.object else None
         return super().get_context_data(timeline=timeline, **kwargs)
 
     def form_valid(self, form):

@@ -27,4 +27,4 @@ class DutyDetailView(LoginRequiredMixin, generic.DetailView):
         return access.duty_get_for_user(self.request.user, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(timeline=audit_timeline(self.object), **kwargs)
+        return super().get_context_data(timeline=audit_timeline(self.object, self.request.user), **kwargs)

@@ -22,10 +22,10 @@ class ProposalListView(LoginRequiredMixin, generic.ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        user = self.request.user
         return with_light(
-            access.proposals_for_user(self.request.user)
-            .select_related("lead_department")
-            .prefetch_related("proposers")
+            access.proposals_for_user(user).select_related("lead_department").prefetch_related("proposers"),
+            user,
         )
 
 
@@ -67,7 +67,7 @@ class ProposalDetailView(LoginRequiredMixin, generic.DetailView):
             my_task_ids=mine,
             takeable_task_ids=takeable,
             deadlines=deadlines,
-            timeline=audit_timeline(self.object),
+            timeline=audit_timeline(self.object, user),
             light=light_worst(deadlines),
             **kwargs,
         )

@@ -251,7 +251,8 @@ def build_url(route, name, world):
 
 
 def object_kind(route, name):
-    if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request"):
+    # a ladder timer's pages describe the lead department's deadline
+    if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request") or "__timeout/" in route:
         return "escalation"
     if "<int:process_pk>" in route or name in ("proposals:proposal_detail", "desk:task_take"):
         return "proposal"

@@ -23,9 +23,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflows.desk.inbox import tasks_queue_for_user
+from workflows.escalation.access import deadlines_for_user
+from workflows.escalation.node import Ladder
 
 
-def _guard(view, viewset):
+def _guard(view, viewset, node=None):
     @wraps(view)
     def guarded(request, *args, **kwargs):
         process_pk = kwargs.get("process_pk")
@@ -38,19 +40,28 @@ def _guard(view, viewset):
             task_pk = kwargs.get("task_pk")
             if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():
                 raise Http404
+            # a ladder timer's pages show the deadline it escalates: the deadline's rule applies
+            if isinstance(node, Ladder) and not _deadline_visible(request.user, task_pk):
+                raise Http404
         return view(request, *args, **kwargs)
 
     return guarded
 
 
-def _guard_patterns(entries, viewset):
+def _deadline_visible(user, timer_pk):
+    return deadlines_for_user(user).filter(task__leading=timer_pk).exists()
+
+
+def _guard_patterns(entries, viewset, node=None):
     guarded = []
     for entry in entries:
         if isinstance(entry, URLResolver):
+            # a flow includes each node's pages under the node's name
+            inner = viewset.flow_node(entry.namespace) or node
             guarded.append(
                 URLResolver(
                     entry.pattern,
-                    _guard_patterns(entry.url_patterns, viewset),
+                    _guard_patterns(entry.url_patterns, viewset, inner),
                     entry.default_kwargs,
                     entry.app_name,
                     entry.namespace,
@@ -58,7 +69,9 @@ def _guard_patterns(entries, viewset):
             )
         else:
             guarded.append(
-                URLPattern(entry.pattern, _guard(entry.callback, viewset), entry.default_args, entry.name)
+                URLPattern(
+                    entry.pattern, _guard(entry.callback, viewset, node), entry.default_args, entry.name
+                )
             )
     return guarded
 
@@ -117,6 +130,9 @@ class ScopedFlowViewset(FlowViewset):
 
     def visible_processes(self, user, queryset=None):
         return self._entry.visible_processes(user, queryset)
+
+    def flow_node(self, name):
+        return next((node for node in self._flow_class.instance.nodes() if node.name == name), None)
 
     def _get_urls(self):
         return _guard_patterns(super()._get_urls(), self)

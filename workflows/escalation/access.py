@@ -1,10 +1,8 @@
 """Who may read deadlines, notices and extensions (others' answer 404)."""
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from accounts.access import sees_everything
-from accounts.models import Role
+from accounts.access import concerns_user, sees_everything
 from workflows.escalation.models import Deadline, Notice
 
 
@@ -16,10 +14,7 @@ def deadlines_for_user(user):
         return Deadline.objects.none()
     if sees_everything(user):
         return Deadline.objects.all()
-    mine = Q(department_id=user.department_id) if user.department_id else Q(pk__in=[])
-    if user.has_role(Role.LEADER):
-        mine |= Q(department__in=user.oversees.all())
-    return Deadline.objects.filter(mine)
+    return Deadline.objects.filter(concerns_user(user))
 
 
 def deadline_get_for_user(user, pk):

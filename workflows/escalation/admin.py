@@ -9,6 +9,7 @@ from workflows.escalation.models import Deadline, Extension, Notice
 @admin.register(Deadline)
 class DeadlineAdmin(ReadOnlyAdmin):
     list_display = ["pk", "department", "original_due", "due", "round", "light", "opened_at", "closed_at"]
+    list_select_related = ["department"]
     list_filter = ["light", "department"]
     date_hierarchy = "due"
 
@@ -31,4 +32,5 @@ class NoticeAdmin(ReadOnlyAdmin):
 @admin.register(Extension)
 class ExtensionAdmin(ReadOnlyAdmin):
     list_display = ["deadline", "requested_due", "status", "requested_by", "decided_by", "decided_at"]
+    list_select_related = ["deadline__department", "requested_by", "decided_by"]
     list_filter = ["status"]

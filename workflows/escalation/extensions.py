@@ -85,6 +85,7 @@ def extension_request(*, deadline, requested_due, reason, user):
         actor=user,
         obj=subject,
         department=deadline.department,
+        restricted=True,
         after={"extension": extension.pk, "requested_due": requested_due.isoformat()},
     )
     rows = []
@@ -142,6 +143,7 @@ def extension_decide(*, extension, approve, note, user):
         actor=user,
         obj=subject,
         department=deadline.department,
+        restricted=True,
         before={"due": before.isoformat()},
         after={
             "due": (extension.requested_due if approve else before).isoformat(),

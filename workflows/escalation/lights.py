@@ -10,12 +10,13 @@ from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from workflows.escalation.models import LIGHT_SEVERITY, Deadline, Light
+from workflows.escalation.access import deadlines_for_user
+from workflows.escalation.models import LIGHT_SEVERITY, Light
 
 
-def with_light(queryset):
-    """Annotate subjects (duties, proposals) with ``light``: the worst light of their deadlines,
-    green when they have none."""
+def with_light(queryset, user):
+    """Annotate subjects (duties, proposals) with ``light``: the worst light of the deadlines
+    ``user`` may see (a co-handler does not see the lead department's), green when none."""
     today = timezone.localdate()
     effective = Case(
         # past its due date an open step is red at once, before the 催办 goes out the next working day
@@ -31,7 +32,8 @@ def with_light(queryset):
         output_field=IntegerField(),
     )
     worst = (
-        Deadline.objects.filter(
+        deadlines_for_user(user)
+        .filter(
             content_type=ContentType.objects.get_for_model(queryset.model), object_id=models.OuterRef("pk")
         )
         .annotate(effective_light=effective)

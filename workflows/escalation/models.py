@@ -76,7 +76,7 @@ class Deadline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.step} {self.due:%Y-%m-%d}"
+        return f"{self.department} {self.due:%Y-%m-%d}"
 
     @property
     def is_open(self):

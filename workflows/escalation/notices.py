@@ -259,6 +259,7 @@ def _notices_announce(notices, subjects):
                 "summary": summary,
                 "obj": subject,
                 "department": deadline.department,
+                "restricted": True,  # the lead department's notices: not for co-handlers
                 "after": {
                     "notice": notice.pk,
                     "kind": notice.kind,

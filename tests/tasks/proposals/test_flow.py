@@ -9,6 +9,7 @@ import time_machine
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from accounts.models import User
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal
 from workflows.escalation import dispatcher, lights
@@ -94,7 +95,12 @@ def test_officer_signs_for_from_the_inbox(assigned, client, kjj_officer):
     with time_machine.travel(datetime.datetime(2024, 3, 1, tzinfo=SHANGHAI), tick=False):
         assert dispatcher.timers_fire() == 0
     assert not Notice.objects.exists()
-    assert lights.with_light(Proposal.objects.filter(pk=assigned.pk)).get().light == Light.GREEN
+    assert (
+        lights.with_light(Proposal.objects.filter(pk=assigned.pk), User.objects.get(username="kjj_officer"))
+        .get()
+        .light
+        == Light.GREEN
+    )
 
 
 def test_outsider_cannot_claim_the_sign_for_task(assigned, client, jyj_officer):

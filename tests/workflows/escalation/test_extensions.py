@@ -13,7 +13,6 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from accounts.audit import audit_timeline
 from accounts.models import AuditEvent
 from tasks.proposals.models import Proposal
 from tests.factories import register_and_assign
@@ -63,7 +62,7 @@ def test_the_department_requests_an_extension_with_a_reason(client, deadline, kj
     )
     deadline.refresh_from_db()
     assert deadline.due == D(2024, 2, 18)  # nothing moves before the secretariat decides
-    event = audit_timeline(Proposal.objects.get()).get(action=AuditEvent.Action.SUBMIT)
+    event = AuditEvent.objects.for_object(Proposal.objects.get()).get(action=AuditEvent.Action.SUBMIT)
     assert "申请将“签收”期限由2024年2月18日延至2024年2月26日，理由：需会同科协研究" in event.summary
     told = Notification.objects.get(recipient=secretariat, channel="in_app", topic="extension")
     assert told.url == reverse("desk:extension_list")
@@ -143,7 +142,7 @@ def test_approval_moves_the_deadline_and_its_timer_and_keeps_the_original(
     timer = scheduled(deadline)
     assert timer.scheduled == datetime.datetime(2024, 2, 21, 9, 0, tzinfo=SHANGHAI)
     assert timer.data["round"] == 1
-    event = audit_timeline(Proposal.objects.get()).get(action=AuditEvent.Action.EXTEND)
+    event = AuditEvent.objects.for_object(Proposal.objects.get()).get(action=AuditEvent.Action.EXTEND)
     assert "由2024年2月18日延至2024年2月26日（原定期限2024年2月18日）" in event.summary
     assert (event.before, event.after["due"]) == ({"due": "2024-02-18"}, "2024-02-26")
     assert Notification.objects.filter(recipient=kjj_officer, topic="extension", channel="in_app").exists()
@@ -193,7 +192,7 @@ def test_declining_needs_a_reason_and_leaves_the_deadline(client, deadline, kjj_
     deadline.refresh_from_db()
     assert (extension.status, extension.decision_note) == (Extension.Status.REJECTED, "签收环节不予延期")
     assert deadline.due == D(2024, 2, 18) and deadline.round == 0
-    event = audit_timeline(Proposal.objects.get()).get(action=AuditEvent.Action.RETURN)
+    event = AuditEvent.objects.for_object(Proposal.objects.get()).get(action=AuditEvent.Action.RETURN)
     assert "延期申请未获批准：签收环节不予延期" in event.summary
 
     # a decided request cannot be decided again
