@@ -149,7 +149,7 @@ def world(db):
         extension = extensions.extension_request(
             deadline=deadline,
             requested_due=datetime.date(2024, 3, 20),
-            reason="需要与协办单位进一步会商",
+            reason="保密延期理由丁：需要与协办单位进一步会商",
             user=people["kjj_officer"],
         )
     correction = calendar_correction_add(
@@ -202,6 +202,10 @@ assert not PROPOSAL_VIEWERS & OUTSIDERS
 DUTY_VIEWERS = PROPOSAL_VIEWERS
 # 催办单/督办单 and extensions: the lead department, the secretariat, the leaders over it
 ESCALATION_VIEWERS = {"kjj_officer", "kjj_head", "secretariat", "leader"}
+
+
+def escalation_markers(world):
+    return [world["extension"].reason, world["notice"].reference]
 
 
 def build_url(route, name, world):
@@ -294,6 +298,12 @@ def check_role(client, world, role):
         if response.status_code >= 500:
             failures.append(where)
             continue
+        if response.status_code == 200 and user is not None and role not in ESCALATION_VIEWERS:
+            # the lead department's escalation (its extension reason, its notice numbers) stays with it
+            content = response.content.decode(errors="replace")
+            leaked = [marker for marker in escalation_markers(world) if marker in content]
+            if leaked:
+                failures.append(where + f" (shows the lead department's escalation: {leaked})")
         if name in PUBLIC:
             continue
         if user is None:
@@ -365,3 +375,11 @@ def test_matrix_world_covers_every_registered_process(world):
     for entry in registry.processes():
         nodes_with_urls = {node for node in entry.flow_class.instance.nodes() if getattr(node, "urls", None)}
         assert nodes_with_urls <= covered, f"the matrix world has no task of {entry.flow_class.__name__}"
+
+
+def test_the_lead_department_reads_its_own_escalation_in_the_history(client, world):
+    """The positive control of the escalation markers above: the rightful viewers do see them."""
+    for role in ("kjj_officer", "secretariat", "leader"):
+        client.force_login(world["people"][role])
+        page = client.get(world["proposals"][0].get_absolute_url()).content.decode()
+        assert all(marker in page for marker in escalation_markers(world)), role

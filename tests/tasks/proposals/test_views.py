@@ -1,8 +1,13 @@
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tasks.proposals.models import Proposal
 from tests.factories import register_and_assign
+from workflows.escalation import dispatcher
 
 REGISTRATION = {
     "kind": "proposal",
@@ -132,3 +137,21 @@ def test_long_titles_wrap_in_their_own_column(client, kjj, kjj_officer):
     for url in (reverse("proposals:index"), reverse("desk:index")):
         page = client.get(url).content.decode()
         assert 'class="title-cell"' in page
+
+
+def test_a_co_handler_sees_the_light_of_its_own_deadlines_in_list_and_detail_alike(
+    client, kjj, kx, kjj_officer, kx_officer
+):
+    shanghai = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime.datetime(2024, 2, 5, 10, 0, tzinfo=shanghai), tick=False):
+        proposal = register_and_assign(lead=kjj, co_handlers=[kx])
+    with time_machine.travel(datetime.datetime(2024, 2, 19, 9, 0, tzinfo=shanghai), tick=False):
+        dispatcher.timers_fire()  # the lead department's 催办: red for 科技局
+        client.force_login(kjj_officer)
+        assert 'class="light light--red"' in client.get(reverse("proposals:index")).content.decode()
+        assert 'class="light light--red"' in client.get(proposal.get_absolute_url()).content.decode()
+        client.force_login(kx_officer)
+        listed = client.get(reverse("proposals:index")).content.decode()
+        detail = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'class="light light--red"' not in listed and 'class="light light--green"' in listed
+    assert 'class="light light--red"' not in detail and 'class="light light--green"' in detail

@@ -336,7 +336,7 @@ def test_proposal_list_shows_the_worst_open_light(deadline_277, staff, kjj, clie
         assert by_number == {"277": Light.RED, "304": Light.YELLOW}
         client.force_login(kjj_officer)
         page = client.get(reverse("proposals:index")).content.decode()
-    assert "light--red" in page and "light--yellow" in page
+    assert 'class="light light--red"' in page and 'class="light light--yellow"' in page
 
 
 def test_the_supervision_notice_goes_to_the_leaders_responsible_for_the_department(deadline_277, kjj, jyj):
