@@ -43,12 +43,21 @@ def test_officer_sees_proposal_277_in_the_chinese_inbox_and_signs_for_it(live_se
 
 
 def test_english_can_be_selected(live_server, page):
+    """The language switch works under the Content-Security-Policy, which nothing violates."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     demo_load()
     log_in(page, live_server, "kjj_officer")
     page.wait_for_selector("#department-queue")
     page.select_option("#language-select", "en")
     page.wait_for_selector("text=Waiting for my department")
     assert page.locator("h1").first.inner_text() == "My tasks"
+    page.goto(f"{live_server.url}{Proposal.objects.get(number='277').get_absolute_url()}")
+    page.wait_for_selector("#timeline")
+    assert not refused, refused
 
 
 def test_outsider_opening_another_departments_proposal_gets_not_found(live_server, page):

@@ -27,7 +27,12 @@ def records(kjj, kx, kjj_officer):
             reason="需会同科协研究",
             user=kjj_officer,
         )
-    return [Deadline.objects.get(), Notice.objects.first(), Extension.objects.get(), Notification.objects.first()]
+    return [
+        Deadline.objects.get(),
+        Notice.objects.first(),
+        Extension.objects.get(),
+        Notification.objects.first(),
+    ]
 
 
 def test_every_read_only_admin_page_opens(client, records):
