@@ -9,7 +9,9 @@ mode="${1:-run}"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
-system_packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext"
+# The PDFs' fonts (workflows/documents/fonts.py): Noto CJK, Hanazono for CJK Extension B-F (𠀀𪚥),
+# Noto Color Emoji for emoji in colour.
+system_packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji gettext"
 [ "$mode" = "test" ] && system_packages="$system_packages chromium"
 
 missing=""
@@ -31,7 +33,7 @@ if [ -n "$missing" ]; then
     fi
   else
     echo "Missing system packages:$missing (no apt-get here)." >&2
-    echo "Install Pango, HarfBuzz subset, Noto CJK fonts, gettext (and Chromium for tests) with your package manager." >&2
+    echo "Install Pango, HarfBuzz subset, the Noto CJK, Hanazono and Noto Color Emoji fonts, gettext (and Chromium for tests) with your package manager." >&2
     exit 1
   fi
 fi
