@@ -4,7 +4,8 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
-from accounts.models import Department, Role, User
+from accounts.fields import QueryFilterForm, SingleLineFieldsMixin
+from accounts.models import AuditEvent, Department, Role, User
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -33,7 +34,7 @@ class LoginLockoutLiftForm(forms.Form):
     username = forms.CharField(max_length=255)
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(SingleLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "short_name", "code", "kind", "parent", "is_active"]
@@ -48,7 +49,7 @@ class DepartmentForm(forms.ModelForm):
         return parent
 
 
-class UserForm(forms.ModelForm):
+class UserForm(SingleLineFieldsMixin, forms.ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -107,3 +108,18 @@ class UserImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+
+class UserFilterForm(QueryFilterForm):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False
+    )
+
+
+class AuditFilterForm(QueryFilterForm):
+    action = forms.ChoiceField(label=_("Action"), choices=AuditEvent.Action.choices, required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False
+    )
+    day = forms.DateField(label=_("Date"), required=False)
+    q = forms.CharField(label=_("Person or text"), max_length=100, required=False)

@@ -6,7 +6,6 @@ from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.contrib.auth import AuthViewset
@@ -15,9 +14,11 @@ from accounts import imports, services
 from accounts.access import SecretariatRequiredMixin
 from accounts.audit import audit_timeline
 from accounts.forms import (
+    AuditFilterForm,
     DepartmentForm,
     LockoutAuthenticationForm,
     LoginLockoutLiftForm,
+    UserFilterForm,
     UserForm,
     UserImportForm,
 )
@@ -82,9 +83,9 @@ class UserListView(SecretariatRequiredMixin, generic.ListView):
             .prefetch_related("roles")
             .order_by("department__code", "username")
         )
-        department = self.request.GET.get("department")
-        if department and department.isdigit():
-            users = users.filter(department_id=department)
+        filters = UserFilterForm(self.request.GET).filters(self.request)
+        if "department" in filters:
+            users = users.filter(department=filters["department"])
         return users
 
     def get_context_data(self, **kwargs):
@@ -208,18 +209,15 @@ class AuditListView(SecretariatRequiredMixin, generic.ListView):
 
     def get_queryset(self):
         events = AuditEvent.objects.select_related("department").order_by("-at", "-pk")
-        action = self.request.GET.get("action")
-        if action in AuditEvent.Action.values:
-            events = events.filter(action=action)
-        department = self.request.GET.get("department")
-        if department and department.isdigit():
-            events = events.filter(department_id=department)
-        person = self.request.GET.get("q", "").strip()
-        if person:
-            events = events.filter(Q(actor_name__contains=person) | Q(summary__contains=person))
-        day = parse_date(self.request.GET.get("day") or "")
-        if day:
-            events = events.filter(at__date=day)
+        filters = AuditFilterForm(self.request.GET).filters(self.request)
+        if "action" in filters:
+            events = events.filter(action=filters["action"])
+        if "department" in filters:
+            events = events.filter(department=filters["department"])
+        if "q" in filters:
+            events = events.filter(Q(actor_name__contains=filters["q"]) | Q(summary__contains=filters["q"]))
+        if "day" in filters:
+            events = events.filter(at__date=filters["day"])
         return events
 
     def get_context_data(self, **kwargs):

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import LimitedCharField
+from accounts.fields import LimitedCharField, SingleLineFieldsMixin
 from accounts.models import Department
 from tasks.proposals.models import Proposal, Proposer
 
 
-class ProposalRegisterForm(forms.Form):
+class ProposalRegisterForm(SingleLineFieldsMixin, forms.Form):
     """登记并交办: register a suggestion or proposal and assign it in one step."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Proposal.Kind.choices)

@@ -19,7 +19,13 @@ from accounts.access import SecretariatRequiredMixin, is_secretariat, require_se
 from workflows.desk import inbox
 from workflows.escalation.deadlines import uncovered_deadline_years
 from workflows.workdays import calendar
-from workflows.workdays.forms import CalendarCorrectionForm, CalendarYearForm
+from workflows.workdays.forms import (
+    MAX_CALENDAR_YEAR,
+    MIN_CALENDAR_YEAR,
+    CalendarCorrectionForm,
+    CalendarYearForm,
+    CalendarYearShownForm,
+)
 from workflows.workdays.models import CalendarCorrection, CalendarYear
 
 
@@ -65,10 +71,19 @@ class CalendarView(SecretariatRequiredMixin, generic.FormView):
     form_class = CalendarCorrectionForm
 
     def year(self):
-        try:
-            return int(self.request.GET.get("year", ""))
-        except ValueError:
-            return timezone.localdate().year
+        """The year asked for in the URL (?year=), within the calendar's range; this year otherwise."""
+        this_year = timezone.localdate().year
+        if "year" not in self.request.GET:
+            return this_year
+        form = CalendarYearShownForm(data={"year": self.request.GET["year"]})
+        if form.is_valid():
+            return form.cleaned_data["year"]
+        messages.warning(
+            self.request,
+            _("The year must be a whole number from %(first)d to %(last)d; %(year)d is shown.")
+            % {"first": MIN_CALENDAR_YEAR, "last": MAX_CALENDAR_YEAR, "year": this_year},
+        )
+        return this_year
 
     def get_context_data(self, **kwargs):
         year = self.year()

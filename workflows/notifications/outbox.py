@@ -9,6 +9,7 @@ travels with the message: as the e-mail Message-ID and as the SMS gateway's requ
 """
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.db import connection
@@ -41,6 +42,12 @@ COLUMNS = (
 )
 
 
+def header_text(text):
+    """One line without control characters: what may go into an e-mail header (the subject)."""
+    kept = "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+    return " ".join(kept.split())
+
+
 def message_rows(*, user, topic, subject, body, url, key, sms=None):
     """The outbox rows (column values) of one message to one person: in the product, by e-mail
     when they have an address, and by SMS when ``sms`` text is given and they have a mobile."""
@@ -48,7 +55,7 @@ def message_rows(*, user, topic, subject, body, url, key, sms=None):
     common = {
         "recipient_id": user.pk,
         "topic": topic,
-        "subject": subject[:200],
+        "subject": header_text(subject)[:200],
         "url": url,
         "attempts": 0,
         "claimed_until": None,

@@ -2,13 +2,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import SingleLineFieldsMixin
 from workflows.workdays.calendar import is_working_day, year_is_covered
 from workflows.workdays.models import CalendarCorrection
 
 MIN_CALENDAR_YEAR, MAX_CALENDAR_YEAR = 2000, 2100
 
 
-class CalendarCorrectionForm(forms.ModelForm):
+class CalendarCorrectionForm(SingleLineFieldsMixin, forms.ModelForm):
     """One day that differs from the official calendar: a day off or a make-up working day."""
 
     is_working_day = forms.TypedChoiceField(
@@ -46,8 +47,14 @@ class CalendarCorrectionForm(forms.ModelForm):
         return cleaned
 
 
-class CalendarYearForm(forms.Form):
+class CalendarYearShownForm(forms.Form):
+    """The year the calendar page shows (``?year=``)."""
+
     year = forms.IntegerField(label=_("Year"), min_value=MIN_CALENDAR_YEAR, max_value=MAX_CALENDAR_YEAR)
+
+
+class CalendarYearForm(CalendarYearShownForm):
+    """Records a year's holiday arrangement as entered in full."""
 
     def clean_year(self):
         year = self.cleaned_data["year"]

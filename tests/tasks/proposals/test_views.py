@@ -155,3 +155,14 @@ def test_a_co_handler_sees_the_light_of_its_own_deadlines_in_list_and_detail_ali
         detail = client.get(proposal.get_absolute_url()).content.decode()
     assert 'class="light light--red"' not in listed and 'class="light light--green"' in listed
     assert 'class="light light--red"' not in detail and 'class="light light--green"' in detail
+
+
+def test_a_title_with_a_line_break_is_refused_with_a_clear_message(client, secretariat, kjj):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("proposals:proposal_register"),
+        {**REGISTRATION, "title": "关于加快众创空间建设\r\n的提案", "lead": kjj.pk},
+    )
+    assert response.status_code == 200
+    assert "此项只能填写一行" in response.content.decode()
+    assert not Proposal.objects.exists()

@@ -2,6 +2,7 @@
 
 import datetime
 import email
+import email.header
 import http.server
 import json
 import logging
@@ -249,3 +250,22 @@ def test_the_secretariats_digest_counts_extension_requests(assigned_277, kjj_off
         desk_digest.digests_queue()
     (digest,) = digests(secretariat)
     assert "另有1项延期申请待审批" in digest.body
+
+
+def test_a_subject_never_carries_a_line_break_into_an_email_header(kjj_officer, smtp_server):
+    rows = outbox.message_rows(
+        user=kjj_officer,
+        topic=Notification.Topic.ASSIGNMENT,
+        subject="【交办】第1号建议《第一行\r\nBcc: attacker@example.com\x07》",
+        body="正文",
+        url="",
+        key="header-test",
+    )
+    assert {row["subject"] for row in rows} == {"【交办】第1号建议《第一行 Bcc: attacker@example.com》"}
+    (email_id,) = outbox.notifications_store(rows)
+    assert delivery.notification_deliver(notification_id=email_id)
+    (envelope,) = smtp_server.messages
+    assert envelope.rcpt_tos == [kjj_officer.email]
+    message = email.message_from_bytes(envelope.content)
+    assert message["Bcc"] is None
+    assert "\n" not in str(email.header.make_header(email.header.decode_header(message["Subject"])))
