@@ -49,6 +49,12 @@ def _is_ip_address(value):
     return True
 
 
+def lockout_username(request, credentials):
+    """The user name failures are counted under: trimmed and in lower case, so that varying the
+    letter case does not buy an attacker more attempts."""
+    return ((credentials or {}).get("username") or "").strip().lower()
+
+
 def lockout_response(request, original_response, credentials):
     """AXES_LOCKOUT_CALLABLE: the answer to a login that is (or has just become) locked out.
 

@@ -134,6 +134,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# "KJJ_Officer" and "kjj_officer" count as one user name for the lock-out
+AXES_USERNAME_CALLABLE = "accounts.security.lockout_username"
 # our login form explains the lock-out itself; other forms (the admin's) get a page that does
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 # Sessions end after this much inactivity; every request renews them.

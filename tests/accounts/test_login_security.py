@@ -221,3 +221,30 @@ def test_a_forwarded_hop_that_is_no_address_falls_back_to_the_peer(client, kjj_o
         HTTP_X_FORWARDED_FOR="not-an-address",
     )
     assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
+def test_failures_from_five_different_addresses_lock_the_user_name(client, kjj_officer):
+    with time_machine.travel(START, tick=False):
+        for number in range(5):
+            attempt(client, "kjj_officer", "wrong", address=f"10.0.1.{number}")
+        response = attempt(client, "kjj_officer", PASSWORD, address="10.0.9.9")
+        assert "登录失败次数过多" in response.content.decode()
+        assert not logged_in(client)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).count() == 1
+
+
+def test_user_names_differing_only_in_letter_case_count_together(client, kjj_officer):
+    with time_machine.travel(START, tick=False):
+        for username in ("KJJ_OFFICER", "Kjj_Officer", "kjj_Officer", " kjj_officer ", "kjj_officeR"):
+            attempt(client, username, "wrong")
+        response = attempt(client, "kjj_officer", PASSWORD, address="10.0.0.2")
+        assert "登录失败次数过多" in response.content.decode()
+        assert not logged_in(client)
+
+
+def test_four_failures_spread_over_addresses_do_not_lock(client, kjj_officer):
+    with time_machine.travel(START, tick=False):
+        for number in range(4):
+            attempt(client, "kjj_officer", "wrong", address=f"10.0.1.{number}")
+        assert attempt(client, "kjj_officer", PASSWORD, address="10.0.9.9").status_code == 302
+        assert logged_in(client)
