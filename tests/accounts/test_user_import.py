@@ -1,9 +1,11 @@
 import io
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 from openpyxl import Workbook
 
+from accounts import imports
 from accounts.models import User
 
 HEADER = ["姓名", "单位", "角色", "手机", "邮箱"]
@@ -181,3 +183,32 @@ def test_ambiguous_short_names_and_namesakes_are_reported(secretariat_client, kj
     assert "海门市教育局" in page and "启东市教育局" in page
     assert "科技局已有名为张敏的用户" in page or "张敏" in page
     assert page.count('class="row-error"') == 2
+
+
+def test_applying_refuses_an_import_with_a_row_error_and_creates_nobody(secretariat, kjj):
+    rows = imports.user_import_parse(
+        workbook(
+            [
+                ["张伟", "科技局", "经办人", "13800000001", ""],
+                ["李娜", "无此单位", "经办人", "13800000002", ""],
+            ]
+        )
+    )
+    assert not rows[0].errors and rows[1].errors
+    with pytest.raises(ValueError):
+        imports.user_import_apply(rows=rows, actor=secretariat)
+    assert not User.objects.filter(mobile__in=["13800000001", "13800000002"]).exists()
+
+
+def test_a_row_that_fails_while_writing_takes_the_rows_before_it_back(secretariat, kjj):
+    rows = imports.user_import_parse(
+        workbook(
+            [["张伟", "科技局", "经办人", "13800000001", ""], ["李娜", "科技局", "经办人", "13800000002", ""]]
+        )
+    )
+    assert not any(row.errors for row in rows)
+    # between the preview and the confirmation someone registered the second mobile number
+    User.objects.create_user(username="13800000002", password="x", name="先到者", department=kjj)
+    with pytest.raises(IntegrityError):
+        imports.user_import_apply(rows=rows, actor=secretariat)
+    assert not User.objects.filter(username="13800000001").exists()

@@ -166,3 +166,25 @@ def test_a_duty_assignment_is_told_with_the_duty_names_of_the_roles(kjj, kx, kjj
     assert "贵单位为配合单位" in bodies["kx_officer"]
     event = AuditEvent.objects.for_object(duty).get(action=AuditEvent.Action.ASSIGN)
     assert event.summary == "交办牵头单位科技局，配合单位科协"
+
+
+def test_a_co_handler_dropped_by_a_reassignment_loses_access_at_once(
+    proposal_277, kjj, kx, kx_officer, secretariat
+):
+    assert proposals_for_user(kx_officer).filter(pk=proposal_277.pk).exists()
+    assignment.proposal_reassign(proposal=proposal_277, lead=kjj, co_handlers=[], actor=secretariat)
+    assert not proposals_for_user(kx_officer).filter(pk=proposal_277.pk).exists()
+
+
+def test_a_user_without_a_department_sees_no_work(proposal_277, kjj, kx):
+    from tests.factories import UserFactory
+
+    drifter = UserFactory(username="drifter", department=None, roles=["officer"])
+    assert not proposals_for_user(drifter).exists()
+    assert not deadlines_for_user(drifter).exists()
+    duty_meeting = JointMeeting.objects.create(name="南通双创联席会议", short_name="双创", office=kjj)
+    duty = Duty.objects.create(
+        table=DutyTable.objects.create(meeting=duty_meeting, title="表"), sequence=1, title="任务", lead=kjj
+    )
+    duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+    assert not duties_for_user(drifter).exists()

@@ -173,3 +173,16 @@ def test_calendar_corrections_are_in_the_audit_trail(client, secretariat):
         ("工作日历：2030年10月12日调整为工作日（调休上班）", secretariat.pk),
         ("工作日历：撤销2030年10月12日的调整", secretariat.pk),
     ]
+
+
+def test_rescheduling_reads_the_calendar_afresh_in_a_worker_that_cached_it(deadline_in_2027):
+    """The worker that reschedules may hold a snapshot of the calendar older than the correction."""
+
+    def reminder():
+        return Task.objects.get(previous=deadline_in_2027.task, status=STATUS.SCHEDULED).scheduled
+
+    with at(2026, 12, 28, 15, 0):
+        assert calendar.is_working_day(D(2027, 1, 1))  # this process now holds a snapshot
+        CalendarCorrection.objects.create(day=D(2027, 1, 1), is_working_day=False, note="元旦")  # elsewhere
+        assert dispatcher.timers_reschedule(day=D(2027, 1, 1)) == 1
+    assert reminder() == datetime.datetime(2026, 12, 29, 9, 0, tzinfo=SHANGHAI)

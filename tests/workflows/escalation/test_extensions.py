@@ -262,3 +262,17 @@ def test_nobody_decides_on_their_own_request(deadline, secretariat):
         extensions.extension_decide(extension=extension, approve=True, note="", user=secretariat)
     extension.refresh_from_db()
     assert extension.status == Extension.Status.PENDING
+
+
+def test_approval_checks_the_request_again_when_the_step_was_done_meanwhile(
+    deadline, kjj_officer, secretariat
+):
+    extension = request(deadline, kjj_officer)
+    Deadline.objects.filter(pk=deadline.pk).update(closed_at=datetime.datetime(2024, 2, 7, tzinfo=SHANGHAI))
+    with at(2024, 2, 8, 10, 0), pytest.raises(ValidationError) as refused:
+        extensions.extension_decide(extension=extension, approve=True, note="", user=secretariat)
+    assert refused.value.messages == ["该环节已办结，不能再申请延期。"]
+    extension.refresh_from_db()
+    assert extension.status == Extension.Status.PENDING
+    deadline.refresh_from_db()
+    assert deadline.due == deadline.original_due

@@ -414,3 +414,16 @@ def test_fire_timers_command_runs_the_dispatcher_once(deadline_277):
         call_command("fire_timers", stdout=out)
     assert out.getvalue().strip() == "2 timer(s) fired."
     assert [kind for kind, _seq, _days in issued(deadline_277)] == [Notice.Kind.REMINDER, Notice.Kind.URGING]
+
+
+def test_on_the_due_date_itself_a_step_is_not_yet_red(deadline_277):
+    lead_officer = User.objects.get(username="kjj_officer")
+    proposal = Proposal.objects.filter(pk=deadline_277.object_id)
+    with at(2024, 2, 18, 17, 0):  # the make-up Sunday it is due
+        dispatcher.timers_fire()  # the reminder only
+        deadline_277.refresh_from_db()
+        assert deadline_277.current_light == Light.YELLOW
+        assert lights.with_light(proposal, lead_officer).get().light == Light.YELLOW
+    with at(2024, 2, 19, 0, 1):  # past it, before the 催办 goes out at 09:00
+        assert deadline_277.current_light == Light.RED
+        assert lights.with_light(proposal, lead_officer).get().light == Light.RED
