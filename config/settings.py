@@ -212,6 +212,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
+    # A message whose worker died unacknowledged goes to another worker only after this hour. Lost
+    # work is recovered sooner by the periodic sweeps instead, each from the database: the outbox
+    # sweep (a claim that ran out), the notice-PDF sweep, and the dispatcher's next pass (a timer
+    # still due). Kept long so that a slow task is never handed to a second worker mid-run.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
