@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # after SessionMiddleware, so that a renewal it asks for is saved on the way out
+    "accounts.security.SessionRefreshMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,6 +97,16 @@ TEMPLATES = [
 
 # Database: SQLite by default, PostgreSQL in production and CI.
 DATABASES = {"default": env.get_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves an office of a few dozen people from one file, shared by the web
+    # workers, the Celery worker and beat. Write-ahead logging lets readers go on while one writer
+    # commits; IMMEDIATE transactions take the write lock when they begin, so a transaction never
+    # holds a read lock it later has to upgrade (SQLite refuses that upgrade at once, whatever the
+    # busy timeout); and a writer waits up to `timeout` seconds for the lock instead of failing.
+    # synchronous stays FULL: a committed 签收 survives a power cut.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: a database table by default so that every process (web, worker, beat) shares it.
@@ -138,9 +150,11 @@ AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.security.lockout_username"
 # our login form explains the lock-out itself; other forms (the admin's) get a page that does
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
-# Sessions end after this much inactivity; every request renews them.
+# Sessions end after this much inactivity. accounts.security.SessionRefreshMiddleware renews a
+# session when a request comes more than a minute (a tenth of the timeout, if shorter) after the
+# last renewal, rather than writing the session row on every page view.
 SESSION_COOKIE_AGE = 60 * env.get_int("SESSION_IDLE_MINUTES", 30, minimum=1)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -202,6 +216,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
+    # A message whose worker died unacknowledged goes to another worker only after this hour. Lost
+    # work is recovered sooner by the periodic sweeps instead, each from the database: the outbox
+    # sweep (a claim that ran out), the notice-PDF sweep, and the dispatcher's next pass (a timer
+    # still due). Kept long so that a slow task is never handed to a second worker mid-run.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -265,16 +283,21 @@ if not DEBUG:
         "staticfiles": {"BACKEND": "config.staticfiles.StaticFilesStorage"},
     }
 
+LOG_LEVEL = env.get_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # WeasyPrint reports every rendering step at INFO, axes its configuration on every start
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
-    "root": {
-        "handlers": ["console"],
-        "level": env.get_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
+    "loggers": {
+        # Django's default logging gives "django" handlers of its own (the console in DEBUG, mail to
+        # ADMINS otherwise) on top of the root's: every server error was written twice. It keeps
+        # none; its records reach the root handler once.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # WeasyPrint reports every rendering step at INFO, axes its configuration on every start
+        "weasyprint.progress": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
     },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 VIEWFLOW_SITE_TITLE = _("Joint Meeting Supervision")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from config.celery import app as celery_app
 from tests.conftest import MailSink, free_port
 from workflows.escalation import jobs as escalation_jobs
 from workflows.escalation.models import Notice
@@ -164,7 +165,11 @@ def _database_url():
     reason="a worker in another process shares the test database on PostgreSQL and the broker on Redis",
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_while_sending_leaves_the_message_pending_and_it_is_sent_once(kjj_officer):
+def test_a_worker_killed_while_sending_is_recovered_by_the_sweep_not_by_the_brokers_redelivery(kjj_officer):
+    """The broker would give the dead worker's message to another worker only after
+    ``visibility_timeout`` (an hour); the outbox sweep, every minute, is what recovers the row as
+    soon as its claim runs out. The broker's late redelivery then finds it sent and sends nothing."""
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == 3600
     sink = MailSink(hold_first=True)
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -202,6 +207,13 @@ def test_a_worker_killed_while_sending_leaves_the_message_pending_and_it_is_sent
         assert len(sink.messages) == 1
         message = email.message_from_bytes(sink.messages[0].content)
         assert message["X-Idempotency-Key"] == row.idempotency_key
+        # the dead worker's delivery is still unacknowledged in Redis, waiting out its hour: the
+        # message went out through the sweep, not through a redelivery
+        with celery_app.connection_for_write() as broker:
+            assert broker.default_channel.client.hlen(broker.default_channel.unacked_key) >= 1
+        # when the broker does hand it out again, the row is sent already: nothing goes out
+        assert delivery.notification_deliver(notification_id=row.pk) is False
+        assert len(sink.messages) == 1
     finally:
         for worker in (first, second):
             if worker is not None and worker.poll() is None:

@@ -6,12 +6,18 @@ transaction holds), and fires the ladder timers of a batch with a few bulk write
 viewflow timer goes through viewflow's own activation. A timer fires in the transaction that
 marks it done, so two dispatchers never fire it twice, and a dispatcher that dies mid-batch
 leaves the batch due for the next one.
+
+Errors are of two kinds. A transient one (the database busy or locked, a lost connection, a
+deadlock, a process lock held elsewhere) stops the pass with a warning: its timers stay due and
+the next pass, WORKFLOW_TIMER_INTERVAL later, fires them. Any other error is the timer's own: it
+is set aside (status ERROR, the error kept in its ``data["_exception"]``) and logged at ERROR for
+the secretariat, and the rest of its batch fires.
 """
 
 import datetime
 import logging
 
-from django.db import connection, models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.utils import timezone
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process, Task
@@ -30,6 +36,15 @@ BATCH_SIZE = 1000
 
 
 RESCHEDULE_MARGIN = datetime.timedelta(days=60)
+
+# Errors that say nothing about the timer: the database was busy, locked or unreachable, or a
+# process lock was taken elsewhere. PostgreSQL's deadlocks, serialisation failures and lock
+# time-outs are OperationalErrors, as is SQLite's "database is locked".
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, FlowLockFailed)
+
+
+class TimersDeferred(Exception):
+    """A pass stopped on a transient error; its due timers wait for the next pass."""
 
 
 def _due_timers(now, batch_size, skipped):
@@ -56,74 +71,109 @@ def _timers_done(timers, now):
 
 
 def _timer_failed(timer, exc):
-    data = dict(timer.data, _exception={"title": str(exc), "type": type(exc).__name__})
+    """Set a timer aside: ERROR, with the error kept on the row for the secretariat."""
+    data = dict(timer.data, _exception={"title": str(exc)[:2000], "type": type(exc).__name__})
     Task.objects.filter(pk=timer.pk).update(status=STATUS.ERROR, finished=timezone.now(), data=data)
+    logger.error(
+        "Timer %s (process %s, %s) is set aside with status ERROR and will not fire again until "
+        "it is repaired: %s: %s",
+        timer.pk,
+        timer.process_id,
+        timer.flow_task,
+        type(exc).__name__,
+        exc,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
 
 
 def _ladder_batch_fire(timers, now):
+    """Fire a batch of ladder timers; returns how many fired. A transient error propagates."""
     try:
         with transaction.atomic():
             escalation_fire(timers=timers, now=now)
             _timers_done(timers, now)
+        return len(timers)
+    except TRANSIENT_ERRORS:
+        raise
     except Exception as exc:
         if len(timers) == 1:
-            # one broken timer is set aside (ERROR) so that it never blocks a pass
-            logger.exception("Escalation timer %s failed", timers[0].pk)
+            # one broken timer is set aside so that it never blocks a pass
             _timer_failed(timers[0], exc)
-            return
-        logger.exception("An escalation batch failed; firing its %d timers one by one", len(timers))
-        for timer in timers:
-            _ladder_batch_fire([timer], now)
+            return 0
+        logger.warning(
+            "An escalation batch failed (%s: %s); firing its %d timers one by one",
+            type(exc).__name__,
+            exc,
+            len(timers),
+        )
+        return sum(_ladder_batch_fire([timer], now) for timer in timers)
 
 
 def _viewflow_timer_fire(timer):
-    """Any other viewflow timer fires through viewflow's own activation, as fire_due_timers does."""
+    """Any other viewflow timer fires through viewflow's own activation, as fire_due_timers does.
+
+    Returns True when it fired; a transient error propagates, any other sets the timer aside.
+    """
     try:
         with transaction.atomic(), timer.activation() as activation:
             start = getattr(activation, "start", None)
             if start is None:
-                logger.warning("Timer task %s references a missing node %r", timer.pk, timer.flow_task)
-                _timer_failed(timer, LookupError(f"missing flow node {timer.flow_task}"))
-                return 0
+                raise LookupError(f"missing flow node {timer.flow_task}")
             if start.can_proceed():
                 activation.start()
                 activation.execute()
-                return 1
+                return True
+            return False
     except FlowLockFailed:
         logger.info("Timer task %s is locked by another transaction; next pass", timer.pk)
-    except Exception:
-        logger.exception("Timer task %s failed to fire", timer.pk)
-    return 0
+        return False
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        _timer_failed(timer, exc)
+        return False
 
 
-def timers_fire(*, batch_size=BATCH_SIZE):
+def timers_fire(*, batch_size=BATCH_SIZE, heartbeat=None):
     """Fire every due workflow timer; returns how many fired.
 
     Safe to run in several dispatchers at once: a batch is claimed with row locks that other
     dispatchers skip, a timer is fired only under its process lock and marked done in the same
     transaction. A process that another transaction holds is skipped until the next pass.
+    ``heartbeat`` is called before every batch (the Celery task renews its mutex there).
+
+    A transient error rolls back the batch in hand and raises ``TimersDeferred``: nothing of that
+    batch is marked, so its timers fire on the next pass; batches committed before it stay fired
+    (``TimersDeferred.fired`` says how many).
     """
     fired = 0
     skipped = set()
     while True:
-        with transaction.atomic():
-            now = timezone.now()
-            batch = _due_timers(now, batch_size, skipped)
-            if not batch:
-                return fired
-            locked = _processes_lock({timer.process_id for timer in batch})
-            ready = [timer for timer in batch if timer.process_id in locked]
-            skipped.update(timer.pk for timer in batch if timer.process_id not in locked)
-            ladders = [timer for timer in ready if isinstance(timer.flow_task, Ladder)]
-            if ladders:
-                _ladder_batch_fire(ladders, now)
-                fired += len(ladders)
-            for timer in ready:
-                if not isinstance(timer.flow_task, Ladder):
-                    if _viewflow_timer_fire(timer):
-                        fired += 1
-                    else:
-                        skipped.add(timer.pk)  # failed or not ready: retried on the next pass
+        if heartbeat is not None:
+            heartbeat()
+        try:
+            with transaction.atomic():
+                now = timezone.now()
+                batch = _due_timers(now, batch_size, skipped)
+                if not batch:
+                    return fired
+                locked = _processes_lock({timer.process_id for timer in batch})
+                ready = [timer for timer in batch if timer.process_id in locked]
+                skipped.update(timer.pk for timer in batch if timer.process_id not in locked)
+                ladders = [timer for timer in ready if isinstance(timer.flow_task, Ladder)]
+                batch_fired = _ladder_batch_fire(ladders, now) if ladders else 0
+                for timer in ready:
+                    if not isinstance(timer.flow_task, Ladder):
+                        if _viewflow_timer_fire(timer):
+                            batch_fired += 1
+                        else:
+                            skipped.add(timer.pk)  # set aside or not ready: not again in this pass
+                # a ladder timer set aside is out of the due set already (status ERROR)
+        except TRANSIENT_ERRORS as exc:
+            deferred = TimersDeferred(f"{type(exc).__name__}: {exc}")
+            deferred.fired = fired
+            raise deferred from exc
+        fired += batch_fired
 
 
 def timers_reschedule(*, day, now=None):

@@ -1,4 +1,12 @@
-"""Sending one e-mail or SMS row of the outbox, once, and the Celery task that does it."""
+"""Sending one e-mail or SMS row of the outbox, and the Celery task that does it.
+
+Delivery is at least once. The row is claimed (committed) before the channel is called and marked
+SENT as soon as the channel has accepted the message: right after the mail server's reply to the
+message data, before the SMTP connection is closed. A worker killed between that reply and the
+mark leaves the row pending; once its claim runs out the sweep queues it again and it is sent a
+second time, with the same Message-ID (and the SMS gateway gets the same request id), so that a
+mail server or gateway that de-duplicates drops the copy.
+"""
 
 import datetime
 import hashlib
@@ -7,7 +15,7 @@ from email.utils import parseaddr
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -17,25 +25,46 @@ from workflows.notifications.sms import sms_backend
 logger = logging.getLogger(__name__)
 
 
-def _email_send(notification):
+def message_id(notification):
+    """The e-mail's Message-ID: derived from the idempotency key, the same on every attempt."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     digest = hashlib.sha256(notification.idempotency_key.encode()).hexdigest()[:40]
+    return f"<{digest}@{domain}>"
+
+
+def _email_send(notification, accepted):
     body = notification.body
     if notification.url:
         body += f"\n\n{settings.SITE_URL.rstrip('/')}{notification.url}"
     body += "\n\n（本邮件由联席会议督办系统自动发送，请勿直接回复。）"
-    EmailMessage(
-        subject=notification.subject,
-        body=body,
-        to=[notification.address],
-        headers={"Message-ID": f"<{digest}@{domain}>", "X-Idempotency-Key": notification.idempotency_key},
-    ).send()
+    # Opened here, the connection stays open after the message (Django closes a connection it
+    # opened itself): the row is marked SENT before the QUIT round trip, not after it.
+    connection = get_connection()
+    connection.open()
+    try:
+        EmailMessage(
+            subject=notification.subject,
+            body=body,
+            to=[notification.address],
+            headers={
+                "Message-ID": message_id(notification),
+                "X-Idempotency-Key": notification.idempotency_key,
+            },
+            connection=connection,
+        ).send()
+        accepted()
+    finally:
+        try:
+            connection.close()
+        except Exception as exc:  # the message was accepted already
+            logger.info("Closing the SMTP connection after notification %s failed: %s", notification.pk, exc)
 
 
-def _sms_send(notification):
+def _sms_send(notification, accepted):
     sms_backend().send(
         mobile=notification.address, text=notification.body, idempotency_key=notification.idempotency_key
     )
+    accepted()
 
 
 SENDERS = {Notification.Channel.EMAIL: _email_send, Notification.Channel.SMS: _sms_send}
@@ -55,7 +84,9 @@ def notification_deliver(*, notification_id):
     """Send one pending e-mail or SMS. Returns True when it was sent by this call.
 
     The claim is committed before the channel is called, so concurrent or repeated calls send
-    it once; a failure leaves it pending for the sweep, up to NOTIFICATION_MAX_ATTEMPTS.
+    it once while it is claimed; a failure leaves it pending for the sweep, up to
+    NOTIFICATION_MAX_ATTEMPTS. A worker that dies mid-send leaves it claimed until the claim runs
+    out (NOTIFICATION_RETRY_SECONDS), then the sweep queues it again.
     """
     now = timezone.now()
     lease = datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS)
@@ -67,9 +98,22 @@ def notification_deliver(*, notification_id):
     if not claimed:
         return False
     notification = Notification.objects.get(pk=notification_id)
+    accepted = []
+
+    def mark_sent():
+        accepted.append(True)
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+        )
+
     try:
-        SENDERS[notification.channel](notification)
+        SENDERS[notification.channel](notification, mark_sent)
     except Exception as exc:  # any channel failure is recorded on the row and retried
+        if accepted:
+            # the channel took the message but the row could not be marked: it stays pending and
+            # claimed, and the sweep sends it again once the claim runs out (at least once)
+            logger.error("Notification %s was sent but could not be marked sent: %s", notification_id, exc)
+            return False
         given_up = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
         logger.warning("Notification %s failed (attempt %d): %s", notification_id, notification.attempts, exc)
         Notification.objects.filter(pk=notification_id).update(
@@ -78,9 +122,6 @@ def notification_deliver(*, notification_id):
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return False
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
-    )
     return True
 
 
