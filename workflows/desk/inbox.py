@@ -12,6 +12,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from workflows.desk import registry
 from workflows.escalation.models import Extension
@@ -59,6 +60,18 @@ def tasks_queue_for_user(user):
     """Unclaimed tasks the user may take: their department's work."""
     _prime_viewflow_perm_cache(user)
     return Task.objects.queue(registry.flow_classes(), user)
+
+
+def tasks_taken_in_department(user):
+    """Tasks someone of the user's department has taken, on subjects the user may see."""
+    if not user.department_id:
+        return Task.objects.none()
+    return (
+        Task.objects.filter(status=STATUS.ASSIGNED, owner__department_id=user.department_id)
+        .filter(flow_task__in=[node for flow in registry.flow_classes() for node in flow.instance.nodes()])
+        .filter(_visible(user))
+        .select_related("owner")
+    )
 
 
 def inbox_rows(tasks, *, urls=True):

@@ -47,7 +47,19 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
 @login_required
 def task_take(request, pk):
     """Take a task from the department queue and open it, in one click (POST)."""
-    task = get_object_or_404(inbox.tasks_queue_for_user(request.user), pk=pk)  # others' answer 404
+    task = inbox.tasks_queue_for_user(request.user).filter(pk=pk).first()
+    if task is None:
+        # taken since the page was shown: by this user (open it), by a colleague (say so), or
+        # not the user's department's work at all (404, as for anything out of scope)
+        task = get_object_or_404(inbox.tasks_taken_in_department(request.user), pk=pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if task.owner_id == request.user.pk:
+            return redirect(task.reverse("index"))
+        messages.info(
+            request, _("%(name)s has already taken this task.") % {"name": task.owner.get_full_name()}
+        )
+        return redirect("desk:index")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
