@@ -1,4 +1,4 @@
-.PHONY: run test setup lint bench
+.PHONY: run test setup lint bench mutation
 
 # Set up this machine and run the product (gunicorn, DEBUG off) on embedded defaults (SQLite,
 # filesystem broker). DEBUG=1 make run serves with the development server instead.
@@ -22,3 +22,9 @@ lint:
 # Benchmarks (DESIGN.md section 7); DATABASE_URL selects PostgreSQL.
 bench:
 	.venv/bin/python bench/timers.py
+
+# Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml); slow, not part of CI.
+mutation:
+	bash scripts/setup.sh test
+	.venv/bin/mutmut run
+	.venv/bin/python scripts/mutation_score.py
