@@ -103,14 +103,15 @@ def test_duplicates_are_reported_not_merged(secretariat_client, kjj, kjj_officer
 
 
 @pytest.mark.parametrize(
-    ("content", "message_fragment"),
+    ("make_content", "message_fragment"),
     [
-        (io.BytesIO(b"not a workbook"), ".xlsx"),
-        (workbook([["孙悦", "科技局"]], header=["姓名", "单位"]), "角色"),
-        (workbook([]), ""),
+        (lambda: io.BytesIO(b"not a workbook"), ".xlsx"),
+        (lambda: workbook([["孙悦", "科技局"]], header=["姓名", "单位"]), "角色"),
+        (lambda: workbook([]), ""),
     ],
 )
-def test_broken_files_are_refused_whole(secretariat_client, kjj, content, message_fragment):
+def test_broken_files_are_refused_whole(secretariat_client, kjj, make_content, message_fragment):
+    content = make_content()  # a fresh file each run: an uploaded one has been read to its end
     content.name = "users.xlsx"
     response = upload(secretariat_client, content)
     assert response.status_code == 200
