@@ -13,6 +13,9 @@ decided = stats["killed"] + stats["survived"] + stats["timeout"] + stats["suspic
 caught = stats["killed"] + stats["timeout"]
 score = 100 * caught / decided if decided else 0.0
 print(f"figure mutation_score = {score:.1f} % (target >= 90)")
-print(f"mutants: {stats['total']} in all, {caught} caught, {stats['survived']} survived, {stats['no_tests']} without tests")
+print(
+    f"mutants: {stats['total']} in all, {caught} caught, {stats['survived']} survived, "
+    f"{stats['no_tests']} without tests"
+)
 survivors = subprocess.run([MUTMUT, "results"], capture_output=True, text=True).stdout
 print(survivors)

@@ -8,7 +8,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import F, Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Task
@@ -18,30 +18,19 @@ from workflows.desk import registry
 from workflows.escalation.models import Extension
 
 
-def _object_perm_keys(queryset):
-    return set(
-        queryset.annotate(
-            key=Concat(
-                F("content_type__app_label"),
-                Value("."),
-                F("permission__codename"),
-                Value("_"),
-                F("object_pk"),
-            )
-        ).values_list("key", flat=True)
+def _granted(model, holder, user):
+    """EXISTS: ``model`` (guardian's group or user object permissions) gives the task's owner
+    permission on the task's object to ``user`` (through ``holder``). Guardian indexes (holder,
+    content type, object), so the cost does not grow with the department's history."""
+    return Exists(
+        model.objects.filter(
+            **{holder: user},
+            content_type=OuterRef("owner_permission_content_type"),
+            object_pk=OuterRef("owner_permission_obj_pk"),
+        )
+        .annotate(perm=Concat("permission__content_type__app_label", Value("."), "permission__codename"))
+        .filter(perm=OuterRef("owner_permission"))
     )
-
-
-def _prime_viewflow_perm_cache(user):
-    """Load the user's object permissions in two queries.
-
-    viewflow's queue builds this set itself with two queries per permission row; it reuses
-    ``user._viewflow_per_object_perm_cache`` when present.
-    """
-    if not hasattr(user, "_viewflow_per_object_perm_cache"):
-        user._viewflow_per_object_perm_cache = _object_perm_keys(
-            UserObjectPermission.objects.filter(user=user)
-        ) | _object_perm_keys(GroupObjectPermission.objects.filter(group__user=user))
 
 
 def _visible(user):
@@ -51,15 +40,32 @@ def _visible(user):
     return reduce(or_, (Q(process__in=entry.visible_processes(user)) for entry in entries))
 
 
+def tasks_visible_for_user(user):
+    """Tasks of the registered processes, on subjects the user may see."""
+    return Task.objects.filter(process__flow_class__in=registry.flow_classes()).filter(_visible(user))
+
+
 def tasks_inbox_for_user(user):
     """Tasks assigned to the user, on subjects the user may still see."""
-    return Task.objects.inbox(registry.flow_classes(), user).filter(_visible(user))
+    return tasks_visible_for_user(user).filter(owner=user, status=STATUS.ASSIGNED).select_related("process")
 
 
 def tasks_queue_for_user(user):
-    """Unclaimed tasks the user may take: their department's work."""
-    _prime_viewflow_perm_cache(user)
-    return Task.objects.queue(registry.flow_classes(), user)
+    """Unclaimed tasks the user may take: those whose owner permission the user holds on the
+    task's object (granted to their department's group), as viewflow's queue decides, in one
+    query whatever the number of permission rows."""
+    flows = [flow for flow in registry.flow_classes() if flow.instance.has_view_permission(user)]
+    tasks = Task.objects.filter(
+        process__flow_class__in=flows, flow_task_type="HUMAN", status=STATUS.NEW
+    ).select_related("process")
+    if user.is_superuser:
+        return tasks
+    return tasks.filter(
+        Q(owner_permission__isnull=True)
+        | Q(owner_permission__in=user.get_all_permissions())
+        | Q(_granted(GroupObjectPermission, "group__user", user))
+        | Q(_granted(UserObjectPermission, "user", user))
+    )
 
 
 def tasks_taken_in_department(user):
