@@ -10,6 +10,7 @@ from operator import or_
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
+from django.urls import reverse
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -80,20 +81,36 @@ def tasks_taken_in_department(user):
     )
 
 
+# stand-ins for the ids in a URL reversed once per flow node, then filled in for each row
+_PROCESS, _TASK = 987654321, 123456789
+
+
 def inbox_rows(tasks, *, urls=True):
-    """Task rows with their subject, deadline and row template (and with ``urls``, the link that
-    opens each task), in a fixed number of queries."""
+    """Task rows with their subject, deadline and row template (and with ``urls``, the links that
+    open and take each task), in a fixed number of queries and one ``reverse()`` per flow node."""
     entries = registry.processes()
     rows = list(
-        tasks.select_related("process", "deadline__department")
-        .prefetch_related(GenericPrefetch("process__artifact", [entry.subjects() for entry in entries]))
-        .order_by("created")
+        tasks.select_related("process", "deadline__department").prefetch_related(
+            GenericPrefetch("process__artifact", [entry.subjects() for entry in entries])
+        )
     )
+    patterns = {}
+    take = reverse("desk:task_take", args=[_TASK]) if urls else ""
     for task in rows:
         task.row_template = registry.entry_for_flow(task.flow_task.flow_class).row_template
         if urls:
-            task.open_url = task.reverse("index")
+            if task.flow_task not in patterns:
+                patterns[task.flow_task] = task.flow_task.reverse("index", args=[_PROCESS, _TASK])
+            ids = {str(_PROCESS): str(task.process_id), str(_TASK): str(task.pk)}
+            task.open_url = _fill(patterns[task.flow_task], ids)
+            task.take_url = _fill(take, ids)
     return rows
+
+
+def _fill(pattern, ids):
+    for stand_in, value in ids.items():
+        pattern = pattern.replace(stand_in, value)
+    return pattern
 
 
 def pending_work(user):
@@ -101,7 +118,7 @@ def pending_work(user):
     first; and for the secretariat, how many extension requests await a decision."""
     tasks = {}
     for queryset in (tasks_inbox_for_user(user), tasks_queue_for_user(user)):
-        for task in inbox_rows(queryset, urls=False):
+        for task in inbox_rows(queryset.order_by("created"), urls=False):
             tasks[task.pk] = task
     far = datetime.date.max
     ordered = sorted(

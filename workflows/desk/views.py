@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -30,15 +31,25 @@ from workflows.workdays.models import CalendarCorrection, CalendarYear
 
 
 class HomeView(LoginRequiredMixin, generic.TemplateView):
-    """The user's inbox: tasks assigned to them and their department's unclaimed tasks."""
+    """The user's inbox: tasks assigned to them and their department's unclaimed tasks, each list
+    a page at a time, oldest first."""
 
     template_name = "desk/home.html"
+    paginate_by = 30
+
+    def page(self, tasks, parameter):
+        page = Paginator(tasks.order_by("created", "pk"), self.paginate_by).get_page(
+            self.request.GET.get(parameter)
+        )
+        page.rows = inbox.inbox_rows(page.object_list)
+        page.parameter = parameter
+        return page
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            my_tasks=inbox.inbox_rows(inbox.tasks_inbox_for_user(user)),
-            queue_tasks=inbox.inbox_rows(inbox.tasks_queue_for_user(user)),
+            my_tasks=self.page(inbox.tasks_inbox_for_user(user), "mine"),
+            queue_tasks=self.page(inbox.tasks_queue_for_user(user), "queue"),
             uncovered_years=uncovered_deadline_years() if is_secretariat(user) else [],
             **kwargs,
         )

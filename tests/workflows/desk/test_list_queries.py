@@ -1,0 +1,83 @@
+"""Every list costs the same number of queries at 5 rows and at 50: nothing is loaded per row.
+
+The lists are the desk (both of its tables, one paginated page at a time), the lists of every
+registered process's subjects, the messages and the extension requests.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tasks.duties.models import Duty, DutyTable, JointMeeting
+from tasks.duties.services import duty_assign
+from tests.factories import register_and_assign
+from workflows.desk import inbox
+from workflows.escalation import extensions
+from workflows.escalation.models import Deadline
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def add_work(count, start, kjj, kx, kjj_officer):
+    """``count`` proposals led by 科技局 (each with a sign-for task, a deadline, messages and an
+    extension request) and as many duties."""
+    meeting, _created = JointMeeting.objects.get_or_create(
+        name="南通双创联席会议", defaults={"short_name": "双创", "office": kjj}
+    )
+    table, _created = DutyTable.objects.get_or_create(meeting=meeting, title="重点任务分解表")
+    for number in range(start, start + count):
+        with time_machine.travel(datetime.datetime(2024, 3, 4, 10, 0, tzinfo=SHANGHAI), tick=False):
+            proposal = register_and_assign(lead=kjj, co_handlers=[kx], number=number, title=f"测试建议{number}")
+        with time_machine.travel(datetime.datetime(2024, 3, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
+            extensions.extension_request(
+                deadline=Deadline.objects.get(object_id=proposal.pk),
+                requested_due=datetime.date(2024, 3, 25),
+                reason="需会商",
+                user=kjj_officer,
+            )
+        duty = Duty.objects.create(table=table, sequence=number, title=f"测试任务{number}", lead=kjj)
+        duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+
+
+LISTS = [
+    ("kjj_officer", "desk:index"),
+    ("kjj_officer", "proposals:index"),
+    ("kjj_officer", "duties:index"),
+    ("kjj_officer", "desk:notification_list"),
+    ("secretariat", "desk:extension_list"),
+    ("secretariat", "proposals:index"),
+    ("leader", "duties:index"),
+]
+
+
+@pytest.mark.parametrize(("viewer", "name"), LISTS)
+def test_a_list_costs_the_same_queries_at_5_and_50_rows(request, client, kjj, kx, kjj_officer, viewer, name):
+    user = request.getfixturevalue(viewer)
+    client.force_login(user)
+    url = reverse(name)
+    add_work(5, 1, kjj, kx, kjj_officer)
+    client.get(url)  # warm the caches (content types, the session)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url).status_code == 200
+    add_work(45, 6, kjj, kx, kjj_officer)
+    with CaptureQueriesContext(connection) as fifty:
+        assert client.get(url).status_code == 200
+    assert len(fifty) == len(five), [query["sql"][:120] for query in fifty.captured_queries]
+
+
+def test_the_desk_shows_a_page_at_a_time_with_the_count(client, kjj, kx, kjj_officer):
+    add_work(35, 1, kjj, kx, kjj_officer)
+    client.force_login(kjj_officer)
+    first = client.get(reverse("desk:index")).content.decode()
+    assert first.count("测试建议") == 30
+    assert "第1页，共2页，共35项" in first
+    second = client.get(reverse("desk:index"), {"queue": 2}).content.decode()
+    assert second.count("测试建议") == 5
+    # the page's links are the tasks' own
+    task = inbox.tasks_queue_for_user(kjj_officer).order_by("created", "pk").first()
+    assert reverse("desk:task_take", args=[task.pk]) in first
