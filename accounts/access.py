@@ -2,7 +2,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Role
 
@@ -19,29 +19,41 @@ def sees_everything(user):
 def concerns_user(user, field="department"):
     """A filter on ``field`` (a department): the user's own department, and for a leader the
     departments they oversee. Callers let those who see everything see everything first."""
-    mine = Q(**{f"{field}_id": user.department_id}) if user.department_id else Q(pk__in=[])
+    return Q(**{f"{field}_id__in": departments_of(user)})
+
+
+def departments_of(user):
+    """The departments whose work the user sees: their own, and for a leader those they oversee
+    (a handful of ids, never the work itself)."""
+    ids = {user.department_id} - {None}
     if user.has_role(Role.LEADER):
-        mine |= Q(**{f"{field}__in": user.oversees.all()})
-    return mine
+        ids |= set(user.oversees.values_list("pk", flat=True))
+    return ids
 
 
-def scoped_for_user(user, model, perm, department_fields):
-    """Objects of ``model`` the user may see: by object permission of their department's group,
-    plus, for a leader, the work of the departments they oversee."""
-    from guardian.shortcuts import get_objects_for_user
-
+def scoped_for_user(user, model, department_fields):
+    """Objects of ``model`` the user may see, by an indexed join on the departments that hold the
+    work (``department_fields``: the lead's foreign key, the others' many-to-many). Access
+    follows assignment, which grants and revokes the same departments' object permissions."""
     if not user.is_authenticated or not user.is_active:
         return model.objects.none()
     if sees_everything(user):
         return model.objects.all()
-    visible = get_objects_for_user(user, perm, model, accept_global_perms=False)
-    if user.has_role(Role.LEADER):
-        overseen = user.oversees.all()
-        condition = Q()
-        for field in department_fields:
-            condition |= Q(**{f"{field}__in": overseen})
-        visible = visible | model.objects.filter(condition)
-    return visible.distinct()
+    departments = departments_of(user)
+    condition = Q(pk__in=[])
+    for name in department_fields:
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            through = field.remote_field.through
+            condition |= Exists(
+                through.objects.filter(
+                    **{f"{field.m2m_field_name()}_id": OuterRef("pk")},
+                    **{f"{field.m2m_reverse_field_name()}_id__in": departments},
+                )
+            )
+        else:
+            condition |= Q(**{f"{field.attname}__in": departments})
+    return model.objects.filter(condition)
 
 
 def is_secretariat(user):

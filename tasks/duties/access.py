@@ -7,7 +7,7 @@ from tasks.duties.models import Duty
 
 
 def duties_for_user(user):
-    return scoped_for_user(user, Duty, "duties.view_duty", ["lead", "cooperating"])
+    return scoped_for_user(user, Duty, ["lead", "cooperating"])
 
 
 def duty_get_for_user(user, pk):

@@ -8,7 +8,7 @@ from tasks.proposals.models import Proposal, ProposalProcess
 
 
 def proposals_for_user(user):
-    return scoped_for_user(user, Proposal, "proposals.view_proposal", ["lead_department", "co_departments"])
+    return scoped_for_user(user, Proposal, ["lead_department", "co_departments"])
 
 
 def proposal_get_for_user(user, pk):

@@ -32,7 +32,9 @@ def add_work(count, start, kjj, kx, kjj_officer):
     table, _created = DutyTable.objects.get_or_create(meeting=meeting, title="重点任务分解表")
     for number in range(start, start + count):
         with time_machine.travel(datetime.datetime(2024, 3, 4, 10, 0, tzinfo=SHANGHAI), tick=False):
-            proposal = register_and_assign(lead=kjj, co_handlers=[kx], number=number, title=f"测试建议{number}")
+            proposal = register_and_assign(
+                lead=kjj, co_handlers=[kx], number=number, title=f"测试建议{number}"
+            )
         with time_machine.travel(datetime.datetime(2024, 3, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
             extensions.extension_request(
                 deadline=Deadline.objects.get(object_id=proposal.pk),
