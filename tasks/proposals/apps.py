@@ -21,5 +21,6 @@ class ProposalsConfig(AppConfig):
                 subjects=lambda: Proposal.objects.all(),
                 row_template="proposals/inbox_row.html",
                 icon="assignment",
+                one_click={"sign_for": (_("Sign for"), "proposals:sign_for")},
             )
         )

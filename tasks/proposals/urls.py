@@ -16,3 +16,4 @@ class ProposalApplication(Application):
     index_path = path("", views.ProposalListView.as_view(), name="index")
     proposal_register_path = path("register/", views.ProposalRegisterView.as_view(), name="proposal_register")
     proposal_detail_path = path("<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail")
+    sign_for_path = path("sign-for/<int:task_pk>/", views.sign_for, name="sign_for")

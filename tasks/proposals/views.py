@@ -1,15 +1,21 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import redirect
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.audit import audit_timeline
 from accounts.models import Role
-from tasks.proposals import access, assignment, services
+from tasks.proposals import access, assignment, services, steps
+from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.forms import ProposalRegisterForm
 from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
 from workflows.escalation.access import deadlines_for_user
@@ -107,3 +113,24 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
         )
         messages.success(self.request, _("Registered and assigned to %s.") % data["lead"])
         return redirect(proposal)
+
+
+@login_required
+def sign_for(request, task_pk):
+    """签收 from the desk or the proposal page in one click (POST): take and complete the step."""
+    user = request.user
+    workable = Q(pk__in=tasks_queue_for_user(user).values("pk")) | Q(
+        pk__in=tasks_inbox_for_user(user).values("pk")
+    )
+    task = get_object_or_404(Task.objects.filter(workable, flow_task=ProposalFlow.sign_for), pk=task_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        steps.sign_for_complete(task=task, user=user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    except FlowLockFailed:
+        messages.error(request, _("The item is being updated by someone else; please try again."))
+    else:
+        messages.success(request, _("Signed for."))
+    return redirect(task.process.artifact)

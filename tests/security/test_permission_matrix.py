@@ -50,7 +50,7 @@ STAFF_ONLY_PREFIX = "admin/"
 # views whose only purpose is a change: insiders may be refused by role (403), never by scope
 ACTION_SUFFIXES = ("execute/", "assign/", "unassign/", "cancel/", "undo/", "revive/", "deactivate/")
 # a change only the responsible department may make: other insiders are refused by role, not scope
-ACTION_NAMES = {"desk:extension_request", "desk:task_take"}
+ACTION_NAMES = {"desk:extension_request", "desk:task_take", "proposals:sign_for"}
 ROLES = [
     "kjj_officer",
     "kjj_head",
@@ -237,6 +237,9 @@ def build_url(route, name, world):
             values[argument] = "x"
         else:
             pytest.fail(f"URL {name} ({route}) takes <{argument}> the permission matrix cannot fill")
+    if "<int:task_pk>" in path and "<int:process_pk>" not in path:
+        # our own one-click step views take the task alone: the open proposal's sign-for task
+        values["task_pk"] = world["proposals"][0].tasks().get(flow_task_type="HUMAN").pk
     if "<int:process_pk>" in path:
         task = None
         for proposal in world["proposals"]:
@@ -258,7 +261,11 @@ def object_kind(route, name):
     # a ladder timer's pages describe the lead department's deadline
     if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request") or "__timeout/" in route:
         return "escalation"
-    if "<int:process_pk>" in route or name in ("proposals:proposal_detail", "desk:task_take"):
+    if "<int:process_pk>" in route or name in (
+        "proposals:proposal_detail",
+        "desk:task_take",
+        "proposals:sign_for",
+    ):
         return "proposal"
     if name == "duties:duty_detail":
         return "duty"

@@ -97,13 +97,21 @@ def inbox_rows(tasks, *, urls=True):
     patterns = {}
     take = reverse("desk:task_take", args=[_TASK]) if urls else ""
     for task in rows:
-        task.row_template = registry.entry_for_flow(task.flow_task.flow_class).row_template
+        entry = registry.entry_for_flow(task.flow_task.flow_class)
+        task.row_template = entry.row_template
         if urls:
             if task.flow_task not in patterns:
-                patterns[task.flow_task] = task.flow_task.reverse("index", args=[_PROCESS, _TASK])
+                one_click = entry.one_click.get(task.flow_task.name)
+                patterns[task.flow_task] = (
+                    task.flow_task.reverse("index", args=[_PROCESS, _TASK]),
+                    (one_click[0], reverse(one_click[1], args=[_TASK])) if one_click else None,
+                )
             ids = {str(_PROCESS): str(task.process_id), str(_TASK): str(task.pk)}
-            task.open_url = _fill(patterns[task.flow_task], ids)
+            open_pattern, one_click = patterns[task.flow_task]
+            task.open_url = _fill(open_pattern, ids)
             task.take_url = _fill(take, ids)
+            if one_click:
+                task.one_click_label, task.one_click_url = one_click[0], _fill(one_click[1], ids)
     return rows
 
 

@@ -5,7 +5,7 @@ registry, so adding a process touches no shared module.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Model, QuerySet
 
@@ -17,7 +17,8 @@ class ProcessEntry:
     ``scope(user, queryset)`` limits a queryset of processes to those whose subject the user may
     see. ``subjects()`` is the queryset inbox rows load their subjects (process artifacts) from,
     with whatever the row shows. ``row_template`` renders the subject cells of an inbox row
-    (``subject`` in its context).
+    (``subject`` in its context). ``one_click`` maps a step's name to (label, URL name taking the
+    task's pk) of a view that completes that step in one POST, offered on the desk.
     """
 
     flow_class: type
@@ -26,6 +27,7 @@ class ProcessEntry:
     subjects: Callable[[], QuerySet]
     row_template: str
     icon: str = "assignment"
+    one_click: dict = field(default_factory=dict)
 
     def visible_processes(self, user, queryset=None):
         if queryset is None:

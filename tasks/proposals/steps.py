@@ -1,0 +1,32 @@
+"""Completing a step of the proposal flow in one request, outside its own page."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from tasks.proposals import services
+from tasks.proposals.flows import ProposalFlow
+
+
+@transaction.atomic
+def sign_for_complete(*, task, user):
+    """签收 in one click: take the sign-for task if it still waits in the department's queue, and
+    complete it, under the process lock. The caller has checked that the user may take it."""
+    with ProposalFlow.lock(task.process_id):
+        task = Task.objects.select_related("process", "owner").get(pk=task.pk)
+        if task.flow_task != ProposalFlow.sign_for or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise ValidationError(_("This item has already been signed for."))
+        if task.status == STATUS.ASSIGNED and task.owner_id != user.pk:
+            raise ValidationError(
+                _("%(name)s has already taken this task.") % {"name": task.owner.get_full_name()}
+            )
+        if task.status == STATUS.NEW:
+            with task.activation() as activation:
+                activation.assign(user)
+        services.proposal_sign_for(proposal=task.process.artifact, user=user)
+        with task.activation() as activation:
+            activation.start(None)
+            activation.execute()
+    return task

@@ -1,0 +1,60 @@
+"""签收 in one click, from the desk or the proposal page: one request takes and completes the step."""
+
+from django.urls import reverse
+from viewflow.workflow.status import STATUS
+
+from accounts.models import AuditEvent
+from tasks.proposals.flows import ProposalFlow
+from tasks.proposals.models import Proposal
+from tests.conftest import make_user
+
+
+def sign_for_task(proposal):
+    return proposal.tasks().get(flow_task=ProposalFlow.sign_for)
+
+
+def test_one_click_signs_for_the_proposal(client, proposal_277, kjj_officer):
+    task = sign_for_task(proposal_277)
+    client.force_login(kjj_officer)
+    desk = client.get(reverse("desk:index")).content.decode()
+    url = reverse("proposals:sign_for", args=[task.pk])
+    assert url in desk  # offered on the desk
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == proposal_277.get_absolute_url()
+    task.refresh_from_db()
+    proposal_277.refresh_from_db()
+    assert (task.status, task.owner) == (STATUS.DONE, kjj_officer)
+    assert (proposal_277.status, proposal_277.signed_for_by) == (Proposal.Status.HANDLING, kjj_officer)
+    assert AuditEvent.objects.for_object(proposal_277).filter(action=AuditEvent.Action.SIGN_FOR).count() == 1
+    # a second click changes nothing and says why
+    again = client.post(url, follow=True)
+    assert again.status_code == 404  # no longer waiting for anyone
+    assert AuditEvent.objects.for_object(proposal_277).filter(action=AuditEvent.Action.SIGN_FOR).count() == 1
+
+
+def test_a_task_a_colleague_took_is_not_signed_by_someone_else(client, proposal_277, kjj, kjj_officer):
+    colleague = make_user("kjj_officer2", "赵磊", kjj, "officer")
+    task = sign_for_task(proposal_277)
+    client.force_login(kjj_officer)
+    client.post(reverse("desk:task_take", args=[task.pk]))
+    client.force_login(colleague)
+    assert client.post(reverse("proposals:sign_for", args=[task.pk])).status_code == 404
+    task.refresh_from_db()
+    assert (task.status, task.owner) == (STATUS.ASSIGNED, kjj_officer)
+
+
+def test_outsiders_and_co_handlers_cannot_sign_for(client, proposal_277, jyj_officer, kx_officer):
+    task = sign_for_task(proposal_277)
+    for outsider in (jyj_officer, kx_officer):
+        client.force_login(outsider)
+        assert client.post(reverse("proposals:sign_for", args=[task.pk])).status_code == 404
+    task.refresh_from_db()
+    assert task.status == STATUS.NEW
+
+
+def test_signing_for_is_post_only(client, proposal_277, kjj_officer):
+    task = sign_for_task(proposal_277)
+    client.force_login(kjj_officer)
+    assert client.get(reverse("proposals:sign_for", args=[task.pk])).status_code == 405
+    task.refresh_from_db()
+    assert task.status == STATUS.NEW
