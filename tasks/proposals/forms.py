@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import LimitedCharField, SingleLineFieldsMixin
+from accounts.fields import LimitedCharField, QueryFilterForm, SingleLineFieldsMixin
 from accounts.models import Department
 from tasks.proposals.models import Proposal, Proposer
 
@@ -56,3 +56,28 @@ class ProposalRegisterForm(SingleLineFieldsMixin, forms.Form):
 
 class SignForForm(forms.Form):
     """签收 needs no input: the officer confirms the department accepts the proposal."""
+
+
+class ProposalFilterForm(QueryFilterForm):
+    """What the proposal list reads from its URL: a search, the kind, the status and the order."""
+
+    SORTS = {
+        "-registered_at": ("-registered_at", "-pk"),
+        "number": ("number", "pk"),
+        "sign_for_deadline": ("sign_for_deadline", "pk"),
+    }
+
+    q = forms.CharField(label=_("Number or title"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", ""), *Proposal.Kind.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", ""), *Proposal.Status.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        choices=[
+            ("-registered_at", _("Latest registered first")),
+            ("number", _("By number")),
+            ("sign_for_deadline", _("By sign-for deadline")),
+        ],
+        required=False,
+    )

@@ -16,7 +16,7 @@ from accounts.audit import audit_timeline
 from accounts.models import Role
 from tasks.proposals import access, assignment, services, steps
 from tasks.proposals.flows import ProposalFlow
-from tasks.proposals.forms import ProposalRegisterForm
+from tasks.proposals.forms import ProposalFilterForm, ProposalRegisterForm
 from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.lights import light_worst, with_light
@@ -29,10 +29,24 @@ class ProposalListView(LoginRequiredMixin, generic.ListView):
 
     def get_queryset(self):
         user = self.request.user
+        self.filter_form = ProposalFilterForm(self.request.GET)
+        filters = self.filter_form.filters(self.request)
+        proposals = access.proposals_for_user(user)
+        if "q" in filters:
+            proposals = proposals.filter(Q(number=filters["q"]) | Q(title__contains=filters["q"]))
+        for field in ("kind", "status"):
+            if field in filters:
+                proposals = proposals.filter(**{field: filters[field]})
+        proposals = proposals.order_by(*ProposalFilterForm.SORTS[filters.get("sort", "-registered_at")])
         return with_light(
-            access.proposals_for_user(user).select_related("lead_department").prefetch_related("proposers"),
+            proposals.select_related("lead_department").prefetch_related("proposers"),
             user,
         )
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(filter_form=self.filter_form, query=query.urlencode(), **kwargs)
 
 
 class ProposalDetailView(LoginRequiredMixin, generic.DetailView):

@@ -166,3 +166,18 @@ def test_a_title_with_a_line_break_is_refused_with_a_clear_message(client, secre
     assert response.status_code == 200
     assert "此项只能填写一行" in response.content.decode()
     assert not Proposal.objects.exists()
+
+
+def test_the_proposal_list_filters_sorts_and_pages(client, kjj, kjj_officer):
+    for number in range(1, 56):
+        register_and_assign(lead=kjj, number=number, title=f"测试建议{number}")
+    client.force_login(kjj_officer)
+    page = client.get(reverse("proposals:index"), {"q": "测试建议7"}).content.decode()
+    assert page.count("测试建议7</a>") == 1 and "测试建议17<" not in page
+    by_number = client.get(reverse("proposals:index"), {"sort": "number"}).content.decode()
+    assert "第1页，共2页，共55项" in by_number
+    assert by_number.index("测试建议1<") < by_number.index("测试建议10<")
+    second = client.get(reverse("proposals:index"), {"sort": "number", "page": 2}).content.decode()
+    assert second.count("测试建议") == 5
+    handling = client.get(reverse("proposals:index"), {"status": "handling"}).content.decode()
+    assert "测试建议" not in handling
