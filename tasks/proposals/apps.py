@@ -22,5 +22,6 @@ class ProposalsConfig(AppConfig):
                 row_template="proposals/inbox_row.html",
                 icon="assignment",
                 one_click={"sign_for": (_("Sign for"), "proposals:sign_for")},
+                list_url_name="proposals:index",
             )
         )

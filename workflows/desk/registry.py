@@ -28,6 +28,7 @@ class ProcessEntry:
     row_template: str
     icon: str = "assignment"
     one_click: dict = field(default_factory=dict)
+    list_url_name: str = "desk:index"  # the list of this process's subjects
 
     def visible_processes(self, user, queryset=None):
         if queryset is None:

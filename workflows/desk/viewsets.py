@@ -1,31 +1,23 @@
 """viewflow's flow pages, scoped to the processes a user may see.
 
 Stock viewflow shows every process of a flow to anyone allowed to open the flow (viewflow issue
-#505). ``ScopedFlowViewset`` runs every page through a scope function: list pages show only the
-user's processes, and every URL naming a process answers 404 when the process is out of scope.
+#505). ``ScopedFlowViewset`` runs every page through the process's scope: every URL naming a
+process answers 404 when the process is out of scope, and viewflow's list pages give way to ours
+(the desk, the process's list of subjects), which are scoped by indexed joins and paginated.
 """
 
 from functools import wraps
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404
-from django.urls import URLPattern, URLResolver
-from viewflow.workflow import chart
-from viewflow.workflow.fields import get_task_ref
+from django.urls import URLPattern, URLResolver, reverse
+from django.views.generic import RedirectView
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
-from viewflow.workflow.flow.views import (
-    DashboardProcessListView,
-    DashboardTaskListView,
-    DashboardView,
-    WorkflowArchiveListView,
-    WorkflowInboxListView,
-    WorkflowQueueListView,
-)
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user, tasks_visible_for_user
+from workflows.desk.inbox import tasks_queue_for_user
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.node import Ladder
 
@@ -79,52 +71,21 @@ def _guard_patterns(entries, viewset, node=None):
     return guarded
 
 
-class ScopedProcessListView(DashboardProcessListView):
-    def get_queryset(self):
-        return self.viewset.visible_processes(self.request.user, super().get_queryset()).order_by("-created")
+class ListGivesWayView(LoginRequiredMixin, RedirectView):
+    """viewflow's own lists give way to ours: its queue, inbox and archive to the desk, a flow's
+    dashboard, process list and task list to the list of that process's subjects. Ours are scoped
+    by indexed joins and paginated; viewflow's load per row. Its task and process pages stay."""
 
+    viewset = None
 
-class ScopedTaskListView(DashboardTaskListView):
-    def get_queryset(self):
-        return super().get_queryset().filter(process__in=self.viewset.visible_processes(self.request.user))
-
-
-class ScopedDashboardView(DashboardView):
-    """The kanban dashboard, over the user's processes only."""
-
-    def get_context_data(self, **kwargs):
-        sorted_nodes, _ = chart.topsort(self.flow_class)
-        tasks = self.flow_class.task_class._default_manager.filter_available(
-            [self.flow_class], self.request.user
-        ).filter(process__in=self.viewset.visible_processes(self.request.user))
-        end_nodes = [node for node in sorted_nodes if node.task_type == "END"]
-        columns = [
-            {
-                "node": node,
-                "node_ref": get_task_ref(node),
-                "tasks": tasks.filter(Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=node)[
-                    : self.MAX_ROWS
-                ],
-            }
-            for node in sorted_nodes
-            if node.task_type in ("HUMAN", "JOB", "SUBPROCESS")
-        ]
-        return super(DashboardView, self).get_context_data(
-            columns=columns,
-            start_nodes=[
-                {"node": node, "can_execute": node.can_execute(self.request.user)}
-                for node in self.flow_class.instance.get_start_nodes()
-            ],
-            end_nodes=end_nodes,
-            finished=tasks.filter(finished__isnull=False, flow_task__in=end_nodes)[: self.MAX_ROWS],
-            **kwargs,
-        )
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse(self.viewset.list_url_name)
 
 
 class ScopedFlowViewset(FlowViewset):
-    dashboard_view_class = ScopedDashboardView
-    process_list_view_class = ScopedProcessListView
-    task_list_view_class = ScopedTaskListView
+    dashboard_view_class = ListGivesWayView
+    process_list_view_class = ListGivesWayView
+    task_list_view_class = ListGivesWayView
 
     def __init__(self, entry, **kwargs):
         """``entry`` is the process's registry entry; its scope limits every page."""
@@ -134,30 +95,15 @@ class ScopedFlowViewset(FlowViewset):
     def visible_processes(self, user, queryset=None):
         return self._entry.visible_processes(user, queryset)
 
+    @property
+    def list_url_name(self):
+        return self._entry.list_url_name
+
     def flow_node(self, name):
         return next((node for node in self._flow_class.instance.nodes() if node.name == name), None)
 
     def _get_urls(self):
         return _guard_patterns(super()._get_urls(), self)
-
-
-class ScopedQueueListView(WorkflowQueueListView):
-    """viewflow's queue page, through the desk's queue query (one query, not one per permission)."""
-
-    def get_queryset(self):
-        return tasks_queue_for_user(self.request.user)
-
-
-class ScopedInboxListView(WorkflowInboxListView):
-    def get_queryset(self):
-        return tasks_inbox_for_user(self.request.user)
-
-
-class ScopedArchiveListView(WorkflowArchiveListView):
-    def get_queryset(self):
-        return tasks_visible_for_user(self.request.user).filter(
-            owner=self.request.user, finished__isnull=False
-        )
 
 
 class ScopedWorkflowAppViewset(WorkflowAppViewset):
@@ -167,9 +113,8 @@ class ScopedWorkflowAppViewset(WorkflowAppViewset):
     """
 
     menu_template_name = "desk/desk_menu.html"
-    queue_view_class = ScopedQueueListView
-    inbox_view_class = ScopedInboxListView
-    archive_view_class = ScopedArchiveListView
+    list_url_name = "desk:index"
+    queue_view_class = inbox_view_class = archive_view_class = ListGivesWayView
 
     def get_queryset(self, request):
         queue = tasks_queue_for_user(request.user).values("pk")

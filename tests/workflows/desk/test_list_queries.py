@@ -83,3 +83,23 @@ def test_the_desk_shows_a_page_at_a_time_with_the_count(client, kjj, kx, kjj_off
     # the page's links are the tasks' own
     task = inbox.tasks_queue_for_user(kjj_officer).order_by("created", "pk").first()
     assert reverse("desk:task_take", args=[task.pk]) in first
+
+
+@pytest.mark.parametrize(
+    ("name", "ours"),
+    [
+        ("workflow:queue", "desk:index"),
+        ("workflow:inbox", "desk:index"),
+        ("workflow:archive", "desk:index"),
+        ("workflow:flows:proposal:index", "proposals:index"),
+        ("workflow:flows:proposal:process_list", "proposals:index"),
+        ("workflow:flows:proposal:task_list", "proposals:index"),
+    ],
+)
+def test_viewflows_own_lists_give_way_to_ours(client, kjj_officer, name, ours):
+    client.force_login(kjj_officer)
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and response["Location"] == reverse(ours)
+    client.logout()
+    anonymous = client.get(reverse(name))
+    assert anonymous.status_code == 403 or reverse("login") in anonymous["Location"]
