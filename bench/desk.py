@@ -91,6 +91,7 @@ PAGE_BUDGET = 75.0  # seconds per page and size; fewer requests when it runs out
 VIEWFLOW_REQUESTS = 5
 VIEWFLOW_BUDGET = 60.0
 STATEMENT_TIMEOUT_MS = 20_000
+EXPLAIN_SQL_MS = 30  # EXPLAIN ANALYZE the slowest query of every page with this much SQL time
 SIGN_FOR_SERVICES = 300
 SIGN_FOR_HTTP = 150
 SIGN_FOR_BUDGET = 90.0
@@ -345,7 +346,7 @@ def plan(departments, kx, existing_proposals, existing_tasks, target_proposals, 
         if n in kjj_co_indexes:
             co = kjj
         elif lead != kjj and n % 3 == 0:
-            co = others[(unit_index[lead]) % len(others)]  # the next unit
+            co = others[unit_index[lead.pk] % len(others)]  # the next unit
             co = kx if co == lead else co
         else:
             co = kx if lead == kjj and n % 10 == 0 else None
@@ -834,7 +835,7 @@ def explain(query):
 
 def slow_spots(pages, completions):
     """On stderr: what each page's time goes to at full size, and the EXPLAIN ANALYZE of the
-    slowest single query of the slowest product page and of the slowest viewflow page."""
+    slowest query of the slowest product and viewflow pages and of every page with much SQL."""
     say("\nWhere the time goes at full size (median SQL time; the query pattern that took most):")
     for page in pages.values():
         if not page.times:
@@ -850,15 +851,16 @@ def slow_spots(pages, completions):
         if top:
             say(f"      top: {top[1][0]} × {top[1][1] / top[1][0]:.1f} ms  {top[0][:240]}")
     measured = [page for page in pages.values() if page.times and page.slowest]
-    for kind, chosen in (
-        ("product", [page for page in measured if "_vf_" not in page.name]),
-        ("viewflow", [page for page in measured if "_vf_" in page.name]),
-    ):
-        if not chosen:
-            continue
-        page = max(chosen, key=lambda page: percentile(page.times, 0.95))
+    product = [page for page in measured if "_vf_" not in page.name]
+    viewflow = [page for page in measured if "_vf_" in page.name]
+    chosen = {page.name: page for page in product if statistics.median(page.sql_ms) > EXPLAIN_SQL_MS}
+    for group in (product, viewflow):
+        if group:
+            slowest = max(group, key=lambda page: percentile(page.times, 0.95))
+            chosen.setdefault(slowest.name, slowest)
+    for page in chosen.values():
         ms, statement = page.slowest
-        say(f"\nThe slowest {kind} page: {page.name}; its slowest query ({ms:.0f} ms):\n  {statement[:600]}")
+        say(f"\n{page.name}: its slowest query ({ms:.0f} ms):\n  {statement[:600]}")
         say("EXPLAIN (ANALYZE, BUFFERS):")
         for line in explain(statement):
             say(f"  {line[:300]}")
