@@ -22,6 +22,7 @@ lint:
 # Benchmarks (DESIGN.md section 7); DATABASE_URL selects PostgreSQL.
 bench:
 	.venv/bin/python bench/timers.py
+	.venv/bin/python bench/desk.py
 
 # Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml); slow, not part of CI.
 mutation:

@@ -1,0 +1,1010 @@
+"""Benchmark: speed at city scale (the officer's desk, the lists, sign-for throughput).
+
+Builds the 南通 data set in a scratch PostgreSQL database of its own (created and dropped here):
+the demo data (the 23 member units of 南通, the demo users) plus an officer and a head for every
+unit, then proposals registered and assigned through the product's services
+(``proposal_register`` + ``proposal_assign``, which grant the object permissions, record the
+audit trail, tell the departments and start ProposalFlow), some of their reminders fired by the
+timer dispatcher and most of them signed for through the services. That is the small size
+(about 1,000 tasks), measured first. Then every kind of row the real flow wrote is cloned in SQL
+from those real proposals (proposals, proposers, co-handlers, processes, START/HUMAN/TIMER/END
+tasks and their ``previous`` links, deadlines, reminder notices, guardian group permissions,
+audit events, in-product messages) up to the full size: 52,000 proposals and 214,000 tasks,
+科技局 leading 1,500 open items and holding 10,500 object-permission rows for its group. The
+same pages are measured again, then sign-for completions per second through the services and
+over HTTP (take + sign-for, Django's test client) on the cloned open items of 科技局.
+
+For each page, as 科技局's officer (kjj_officer) and the leader (oversees all): p50/p95 over
+REQUESTS requests (fewer when a page's time budget runs out: the count is printed) and the
+query count of a request. viewflow's own queue/inbox/archive and flow lists get a few requests
+and a statement timeout. Prints ``figure <name> = <value> <unit> (target ...)`` lines on stdout
+and progress and the EXPLAIN ANALYZE of the slowest query on stderr; exits 1 if a page's query
+count grows between the small and the full size.
+
+PostgreSQL only (the cloning is INSERT … SELECT over a plan table loaded with COPY, with ids
+reserved by moving each table's sequence). Usage:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jm_bench \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/13 CACHE_URL=redis://127.0.0.1:6379/12 \\
+    python bench/desk.py [--proposals 52000] [--tasks 214000] [--requests 50]
+"""
+
+import argparse
+import collections
+import datetime
+import io
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# The test client speaks plain HTTP, as scripts/run.sh's demo does.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from viewflow.workflow.models import Process, Task  # noqa: E402
+from viewflow.workflow.status import STATUS  # noqa: E402
+
+from accounts.models import Department, Role, User, UserRole  # noqa: E402
+from config.celery import app as celery_app  # noqa: E402
+from demo import data as demo_data  # noqa: E402
+from demo.loader import demo_load  # noqa: E402
+from tasks.proposals import assignment, services  # noqa: E402
+from tasks.proposals.flows import ProposalFlow  # noqa: E402
+from tasks.proposals.models import Proposal  # noqa: E402
+from workflows.escalation import dispatcher  # noqa: E402
+from workflows.escalation.models import Notice  # noqa: E402
+
+# The full data set of the issue "Speed at city scale".
+PROPOSALS = 52_000
+TASKS = 214_000
+KJJ_OPEN = 1_500  # 科技局's open items
+KJJ_PERMISSIONS = 10_500  # object-permission rows of 科技局's group
+OTHER_OPEN = 200  # open items of each other unit
+# The small size: real proposals per unit (科技局 more), all through the services.
+REAL_PER_UNIT = 10
+REAL_KJJ = 30
+REMIND_SHARE = 0.4  # of the real proposals, whose first reminder the dispatcher fires
+SIGN_SHARE = 0.6  # of the real proposals, signed for (closed history)
+# Measuring.
+REQUESTS = 50
+PAGE_BUDGET = 75.0  # seconds per page and size; fewer requests when it runs out
+VIEWFLOW_REQUESTS = 5
+VIEWFLOW_BUDGET = 60.0
+STATEMENT_TIMEOUT_MS = 20_000
+EXPLAIN_SQL_MS = 30  # EXPLAIN ANALYZE the slowest query of every page with this much SQL time
+SIGN_FOR_SERVICES = 300
+SIGN_FOR_HTTP = 150
+SIGN_FOR_BUDGET = 90.0
+TARGET_P95_MS = 90
+TARGET_SERVICES = 150
+TARGET_HTTP = 80
+
+# What the test client needs, as tests/settings.py: plain HTTP, static files from the apps.
+TEST_CLIENT_SETTINGS = {
+    "ALLOWED_HOSTS": [*settings.ALLOWED_HOSTS, "testserver"],
+    "SECURE_SSL_REDIRECT": False,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+    "SECURE_HSTS_SECONDS": 0,
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+    "WHITENOISE_USE_FINDERS": True,
+    "WHITENOISE_AUTOREFRESH": True,
+}
+
+
+def say(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def figure(name, value, unit, target):
+    print(f"figure {name} = {value} {unit} ({target})", flush=True)
+
+
+def sql(statement, params=None):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount
+
+
+def sql_rows(statement, params=None):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def sql_value(statement, params=None):
+    return sql_rows(statement, params)[0][0]
+
+
+# ---------------------------------------------------------------------------------------------
+# People and the real flow (the small size)
+
+
+def units():
+    """The 23 member units of 南通, 科技局 first."""
+    codes = [row[0] for row in demo_data.NANTONG_MEMBERS]
+    codes.remove("nt-kjj")
+    by_code = Department.objects.in_bulk(["nt-kjj", *codes], field_name="code")
+    return [by_code["nt-kjj"], *(by_code[code] for code in codes)]
+
+
+def people(departments):
+    """An officer and a head for every unit that has none in the demo data."""
+    for department in departments:
+        for role in (Role.OFFICER, Role.HEAD):
+            if User.objects.filter(department=department, roles__role=role).exists():
+                continue
+            user = User.objects.create(
+                username=f"{department.code}-{role}",
+                name=f"{department.short_name}{'科员' if role == Role.OFFICER else '负责人'}",
+                department=department,
+                email=f"{department.code}-{role}@bench.example.cn",
+                mobile="13900000000",
+                password="!",
+            )
+            UserRole.objects.create(user=user, role=role)
+
+
+def unit_person(department, role):
+    return User.objects.filter(department=department, roles__role=role, is_active=True).order_by("pk").first()
+
+
+def sign_for_through_services(task, user):
+    """签收 as the services do it (tests/security/test_permission_matrix.py's world)."""
+    with task.activation() as activation:
+        activation.assign(user)
+    services.proposal_sign_for(proposal=task.process.artifact, user=user)
+    with task.activation() as activation:
+        activation.start(None)
+        activation.execute()
+
+
+def real_flow(departments, rng):
+    """Proposals through the product's services: register, assign (co-handlers for some), the
+    dispatcher fires the first reminder of some, the lead officer signs for most.
+
+    Returns the templates the cloning copies: for 科技局 with 科协 as co-handler, one proposal
+    of each kind (open, closed, closed after a reminder)."""
+    kjj = departments[0]
+    kx = Department.objects.get(code="nt-kx")
+    secretariat = User.objects.get(username="secretariat")
+    made = []
+    number = 0
+    for index, department in enumerate(departments):
+        count = REAL_KJJ if index == 0 else REAL_PER_UNIT
+        for n in range(count):
+            number += 1
+            if index == 0:
+                co = [kx] if n < 10 else []
+            else:
+                co = [departments[(index % (len(departments) - 1)) + 1]] if n % 2 == 0 else []
+            proposal = services.proposal_register(
+                kind=Proposal.Kind.PROPOSAL if n % 3 else Proposal.Kind.SUGGESTION,
+                session="基准实测",
+                number=str(number),
+                title=f"关于{department.short_name}基准测试事项{n}的提案",
+                content="基准测试内容。",
+                proposers=[{"name": "王一"}, {"name": "李二"}][: 1 + n % 2],
+                actor=secretariat,
+            )
+            assignment.proposal_assign(proposal=proposal, lead=department, co_handlers=co, actor=secretariat)
+            made.append(proposal)
+    # templates: the first three of 科技局 with 科协 (reminded: #1; signed: #1 and #2)
+    templates = {"closed_reminded": made[1], "closed": made[2], "open": made[0]}
+    reminded = {made[1].pk} | {p.pk for p in made if rng.random() < REMIND_SHARE}
+    reminded -= {made[0].pk, made[2].pk}
+    signed = {made[1].pk, made[2].pk} | {p.pk for p in made if rng.random() < SIGN_SHARE}
+    signed -= {made[0].pk}
+    proposal_type = ContentType.objects.get_for_model(Proposal)
+    processes = Process.objects.filter(artifact_content_type=proposal_type, artifact_object_id__in=reminded)
+    Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED, process__in=processes).update(
+        scheduled=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    fired = dispatcher.timers_fire()
+    say(f"  the dispatcher fired {fired} reminders")
+    officers = {d.pk: unit_person(d, Role.OFFICER) for d in departments}
+    for proposal in made:
+        if proposal.pk not in signed:
+            continue
+        task = proposal.tasks().select_related("process").get(flow_task=ProposalFlow.sign_for)
+        sign_for_through_services(task, officers[proposal.lead_department_id])
+    templates = {kind: Proposal.objects.get(pk=proposal.pk) for kind, proposal in templates.items()}
+    return templates, kjj, kx
+
+
+# ---------------------------------------------------------------------------------------------
+# Cloning in SQL
+
+
+def columns(table):
+    return sql_rows(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = %s ORDER BY ordinal_position",
+        [table],
+    )
+
+
+def copy_template(table, kind, template_id, overrides, where="", join=""):
+    """Insert one row per plan row of ``kind``, copied from row ``template_id`` of ``table``:
+    the columns in ``overrides`` (SQL over ``t``, the template row, and ``p``, the plan row)
+    are replaced, timestamps move by the plan row's shift, dates by its shift in days, and
+    every other column keeps the template's value."""
+    names, values = [], []
+    for name, data_type in columns(table):
+        if name in overrides and overrides[name] is None:
+            continue  # a fresh id from the sequence
+        names.append(name)
+        if name in overrides:
+            values.append(overrides[name])
+        elif data_type == "timestamp with time zone":
+            values.append(f"t.{name} + p.shift")
+        elif data_type == "date":
+            values.append(f"t.{name} + p.shift_days")
+        else:
+            values.append(f"t.{name}")
+    return sql(
+        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
+        f"FROM {table} t JOIN bench_plan p ON p.kind = %s {join} WHERE t.id = %s {where}",
+        [kind, template_id],
+    )
+
+
+def reserve(table, count):
+    """Move ``table``'s id sequence past ``count`` new ids; returns the first."""
+    first = sql_value(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+    sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first + count])
+    return first
+
+
+def template_rows(proposal):
+    """The row ids of one real proposal, by role."""
+    process = Process.objects.get(
+        artifact_content_type=ContentType.objects.get_for_model(Proposal), artifact_object_id=proposal.pk
+    )
+    tasks = list(Task.objects.filter(process=process).order_by("pk"))
+    by_role = {}
+    for task in tasks:
+        node = task.flow_task.name
+        if task.flow_task_type == "TIMER":
+            node = f"timer_{task.data.get('kind')}"
+        by_role[node] = task
+    edges = list(
+        Task.previous.through.objects.filter(from_task__process=process).values_list("from_task", "to_task")
+    )
+    return process, by_role, edges
+
+
+TASK_SLOTS = {"start": 0, "sign_for": 1, "timer_reminder": 2, "timer_urging": 3, "end": 4}
+STRIDE = len(TASK_SLOTS)
+
+
+def plan(departments, kx, existing_proposals, existing_tasks, target_proposals, target_tasks, rng):
+    """The cloned proposals: lead unit, co-handler, kind (open, closed, closed after a
+    reminder) and how far back in time each lies. Returns the plan rows."""
+    kjj, others = departments[0], departments[1:]
+    total = max(0, target_proposals - existing_proposals)
+    kjj_open_now = Task.objects.filter(
+        flow_task=ProposalFlow.sign_for,
+        status=STATUS.NEW,
+        owner_permission_obj_pk__in=[
+            str(pk) for pk in Proposal.objects.filter(lead_department=kjj).values_list("pk", flat=True)
+        ],
+    ).count()
+    # 科技局: 2 rows (view, handle) per proposal it leads, 1 (view) per proposal it co-handles
+    kjj_rows_now = sql_value(
+        "SELECT COUNT(*) FROM guardian_groupobjectpermission WHERE group_id = %s", [kjj.group_id]
+    )
+    kjj_co = 500
+    kjj_lead = max(0, (KJJ_PERMISSIONS - kjj_rows_now - kjj_co) // 2)
+    kjj_open = max(0, KJJ_OPEN - kjj_open_now)
+    rows = []
+    # (lead, kind) for every cloned proposal; history spread over two years
+    leads = [(kjj, "open")] * kjj_open + [(kjj, "closed")] * max(0, kjj_lead - kjj_open)
+    for department in others:
+        leads += [(department, "open")] * OTHER_OPEN
+    rest = total - len(leads)
+    if rest < 0:
+        leads = leads[:total]
+        rest = 0
+    leads += [(others[n % len(others)], "closed") for n in range(rest)]
+    opened = sum(1 for _lead, kind in leads if kind == "open")
+    closed = len(leads) - opened
+    # closed after a reminder: one more TIMER row each, to reach the task count
+    extra = target_tasks - existing_tasks - 3 * opened - 4 * closed
+    reminded = min(max(0, extra), closed)
+    closed_indexes = [n for n, (_lead, kind) in enumerate(leads) if kind == "closed"]
+    reminded_indexes = set(rng.sample(closed_indexes, reminded))
+    co_candidates = [n for n, (lead, _kind) in enumerate(leads) if lead != kjj]
+    kjj_co_indexes = set(rng.sample(co_candidates, min(kjj_co, len(co_candidates))))
+    unit_index = {d.pk: n for n, d in enumerate(departments)}
+    for n, (lead, kind) in enumerate(leads):
+        if n in reminded_indexes:
+            kind = "closed_reminded"
+        if n in kjj_co_indexes:
+            co = kjj
+        elif lead != kjj and n % 3 == 0:
+            co = others[unit_index[lead.pk] % len(others)]  # the next unit
+            co = kx if co == lead else co
+        else:
+            co = kx if lead == kjj and n % 10 == 0 else None
+        if kind == "open":
+            back = datetime.timedelta(days=rng.uniform(0, 12))
+        else:
+            back = datetime.timedelta(days=rng.uniform(14, 730))
+        rows.append((n, lead, co, kind, back))
+    say(
+        f"  plan: {len(rows):,} proposals ({opened:,} open, {closed - reminded:,} closed, "
+        f"{reminded:,} closed after a reminder); 科技局 leads {sum(1 for r in rows if r[1] == kjj):,} "
+        f"({kjj_open:,} open) and co-handles {len(kjj_co_indexes):,}"
+    )
+    return rows
+
+
+def clone(rows, templates, kjj, kx):
+    """Copy the templates' rows once per plan row, with fresh ids and consistent keys."""
+    proposal_type = ContentType.objects.get_for_model(Proposal)
+    count = len(rows)
+    if not count:
+        return
+    ids = {
+        "proposal": reserve("proposals_proposal", count),
+        "process": reserve("viewflow_process", count),
+        "task": reserve("viewflow_task", count * STRIDE),
+        "deadline": reserve("escalation_deadline", count),
+        "notice": reserve("escalation_notice", count),
+    }
+    notice_number = sql_value("SELECT COALESCE(MAX(number), 0) + 1 FROM escalation_notice") + 100_000
+    staff = {}
+    for department in {row[1] for row in rows} | {row[2] for row in rows if row[2]}:
+        staff[department.pk] = people_of(department)
+    sql(
+        "CREATE TABLE bench_plan (n int PRIMARY KEY, kind text, proposal_id bigint, process_id bigint, "
+        "task_id bigint, deadline_id bigint, notice_id bigint, notice_number int, "
+        "lead_id bigint, lead_group int, lead_officer bigint, lead_head bigint, lead_name text, "
+        "co_id bigint, co_group int, co_officer bigint, co_head bigint, "
+        "shift interval, shift_days int)"
+    )
+    buffer = io.StringIO()
+    for n, lead, co, kind, back in rows:
+        lead_officer, lead_head = staff[lead.pk]
+        co_officer, co_head = staff[co.pk] if co else (None, None)
+        fields = [
+            n,
+            kind,
+            ids["proposal"] + n,
+            ids["process"] + n,
+            ids["task"] + n * STRIDE,
+            ids["deadline"] + n,
+            ids["notice"] + n,
+            notice_number + n,
+            lead.pk,
+            lead.group_id,
+            lead_officer.pk,
+            lead_head.pk,
+            lead.name,
+            co.pk if co else None,
+            co.group_id if co else None,
+            co_officer.pk if co else None,
+            co_head.pk if co else None,
+            f"-{back.total_seconds():.0f} seconds",
+            -back.days,
+        ]
+        buffer.write("\t".join(r"\N" if f is None else str(f) for f in fields) + "\n")
+    with connection.cursor() as cursor, cursor.cursor.copy("COPY bench_plan FROM STDIN") as copy:
+        copy.write(buffer.getvalue())
+    sql("ANALYZE bench_plan")
+
+    for kind, proposal in templates.items():
+        process, tasks, edges = template_rows(proposal)
+        co_rows = "AND p.co_id IS NOT NULL"
+        # the proposal, its proposers and co-handler
+        copy_template(
+            "proposals_proposal",
+            kind,
+            proposal.pk,
+            {
+                "id": "p.proposal_id",
+                "session": "'基准克隆'",
+                "number": "p.n::text",
+                "title": "'关于基准测试克隆事项' || p.n || '的建议'",
+                "lead_department_id": "p.lead_id",
+                "signed_for_by_id": "CASE WHEN t.signed_for_by_id IS NULL THEN NULL ELSE p.lead_officer END",
+            },
+        )
+        for proposer in proposal.proposers.all():
+            copy_template(
+                "proposals_proposer", kind, proposer.pk, {"id": None, "proposal_id": "p.proposal_id"}
+            )
+        sql(
+            "INSERT INTO proposals_proposal_co_departments (proposal_id, department_id) "
+            "SELECT proposal_id, co_id FROM bench_plan WHERE kind = %s AND co_id IS NOT NULL",
+            [kind],
+        )
+        # the process, its tasks and their links
+        copy_template(
+            "viewflow_process",
+            kind,
+            process.pk,
+            {"id": "p.process_id", "artifact_object_id": "p.proposal_id"},
+        )
+        deadline_id = sql_value(
+            "SELECT id FROM escalation_deadline WHERE task_id = %s", [tasks["sign_for"].pk]
+        )
+        for role, task in tasks.items():
+            copy_template(
+                "viewflow_task",
+                kind,
+                task.pk,
+                {
+                    "id": f"p.task_id + {TASK_SLOTS[role]}",
+                    "process_id": "p.process_id",
+                    "owner_id": "CASE WHEN t.owner_id IS NULL THEN NULL ELSE p.lead_officer END",
+                    "owner_permission_obj_pk": "CASE WHEN t.owner_permission_obj_pk IS NULL THEN NULL "
+                    "ELSE p.proposal_id::text END",
+                    "data": "CASE WHEN t.data ? 'deadline' THEN jsonb_set(t.data, '{deadline}', "
+                    "to_jsonb(p.deadline_id)) ELSE t.data END",
+                },
+            )
+        slot = {task.pk: TASK_SLOTS[role] for role, task in tasks.items()}
+        for from_task, to_task in edges:
+            sql(
+                "INSERT INTO viewflow_task_previous (from_task_id, to_task_id) "
+                "SELECT task_id + %s, task_id + %s FROM bench_plan WHERE kind = %s",
+                [slot[from_task], slot[to_task], kind],
+            )
+        # the deadline and its notices
+        copy_template(
+            "escalation_deadline",
+            kind,
+            deadline_id,
+            {
+                "id": "p.deadline_id",
+                "task_id": f"p.task_id + {TASK_SLOTS['sign_for']}",
+                "object_id": "p.proposal_id",
+                "department_id": "p.lead_id",
+            },
+        )
+        for notice in Notice.objects.filter(deadline_id=deadline_id):
+            copy_template(
+                "escalation_notice",
+                kind,
+                notice.pk,
+                {
+                    "id": "p.notice_id",
+                    "deadline_id": "p.deadline_id",
+                    "number": "p.notice_number",
+                    "year": "EXTRACT(YEAR FROM t.issued_at + p.shift)::int",
+                    "subject_title": "'第' || p.n || '号建议《关于基准测试克隆事项' || p.n || '的建议》'",
+                    "department_name": "p.lead_name",
+                    # rendered long ago, as history is
+                    "pdf": "'notices/bench/clone.pdf'",
+                    "pdf_sha256": "repeat('0', 64)",
+                    "pdf_rendered_at": "t.issued_at + p.shift",
+                },
+            )
+        # object permissions of the lead and co-handling departments' groups
+        for perm_id, group_id, _object_pk in sql_rows(
+            "SELECT id, group_id, object_pk FROM guardian_groupobjectpermission "
+            "WHERE content_type_id = %s AND object_pk = %s",
+            [proposal_type.pk, str(proposal.pk)],
+        ):
+            lead = group_id == kjj.group_id
+            copy_template(
+                "guardian_groupobjectpermission",
+                kind,
+                perm_id,
+                {
+                    "id": None,
+                    "group_id": "p.lead_group" if lead else "p.co_group",
+                    "object_pk": "p.proposal_id::text",
+                },
+                where="" if lead else co_rows,
+            )
+        # the audit trail
+        for event_id, department_id, actor_id in sql_rows(
+            "SELECT id, department_id, actor_id FROM accounts_auditevent "
+            "WHERE content_type_id = %s AND object_id = %s",
+            [proposal_type.pk, str(proposal.pk)],
+        ):
+            co_event = department_id == kx.pk
+            remap = {"id": None, "object_id": "p.proposal_id::text"}
+            if department_id in (kjj.pk, kx.pk):
+                remap["department_id"] = "p.co_id" if co_event else "p.lead_id"
+            if actor_id is not None and actor_id == tasks["sign_for"].owner_id:
+                remap["actor_id"] = "p.lead_officer"  # the officer who signed for
+            copy_template("accounts_auditevent", kind, event_id, remap, where=co_rows if co_event else "")
+        # the in-product messages (e-mail and SMS rows are outbox history the pages never read)
+        template_people = {
+            person.pk: ("lead", slot_name)
+            for slot_name, person in zip(("officer", "head"), people_of(kjj), strict=True)
+        } | {
+            person.pk: ("co", slot_name)
+            for slot_name, person in zip(("officer", "head"), people_of(kx), strict=True)
+        }
+        for message_id, recipient_id in sql_rows(
+            "SELECT id, recipient_id FROM notifications_notification WHERE channel = 'in_app' AND url = %s",
+            [proposal.get_absolute_url()],
+        ):
+            side, person = template_people.get(recipient_id, (None, None))
+            copy_template(
+                "notifications_notification",
+                kind,
+                message_id,
+                {
+                    "id": None,
+                    "recipient_id": f"p.{side}_{person}" if side else "t.recipient_id",
+                    "idempotency_key": f"'bench:' || p.n || ':{message_id}'",
+                    "url": "'/proposals/' || p.proposal_id || '/'",
+                    # old messages have been read; those of the open items mostly not
+                    "read_at": "CASE WHEN p.kind = 'open' AND mod(p.n, 4) <> 0 THEN NULL "
+                    "ELSE t.created_at + p.shift END",
+                },
+                where=co_rows if side == "co" else "",
+            )
+    sql("DROP TABLE bench_plan")
+    for table in (
+        "proposals_proposal",
+        "viewflow_process",
+        "viewflow_task",
+        "viewflow_task_previous",
+        "escalation_deadline",
+        "escalation_notice",
+        "guardian_groupobjectpermission",
+        "accounts_auditevent",
+        "notifications_notification",
+        "proposals_proposer",
+        "proposals_proposal_co_departments",
+    ):
+        sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+        sql(f"ANALYZE {table}")
+
+
+def people_of(department):
+    return unit_person(department, Role.OFFICER), unit_person(department, Role.HEAD)
+
+
+def shape(proposal_pk):
+    """What a proposal's rows look like, ids aside: to check a clone against a real one."""
+    return sql_rows(
+        "SELECT t.flow_task, t.flow_task_type, t.status, t.owner_id IS NOT NULL, "
+        "t.owner_permission_obj_pk = p.artifact_object_id::text, t.data - 'deadline', "
+        "(SELECT COUNT(*) FROM viewflow_task_previous e WHERE e.from_task_id = t.id), "
+        "(SELECT COUNT(*) FROM escalation_deadline d "
+        " WHERE d.task_id = t.id AND d.object_id = p.artifact_object_id), "
+        "(t.data ->> 'deadline')::bigint IN "
+        " (SELECT id FROM escalation_deadline d WHERE d.object_id = p.artifact_object_id) "
+        "FROM viewflow_task t JOIN viewflow_process p ON p.id = t.process_id "
+        "WHERE p.artifact_object_id = %s ORDER BY t.flow_task, t.status",
+        [proposal_pk],
+    )
+
+
+def clones_check(templates):
+    for kind, proposal in templates.items():
+        clone_pk = sql_value(
+            "SELECT MIN(p.id) FROM proposals_proposal p WHERE p.session = '基准克隆' AND p.status = %s "
+            "AND EXISTS (SELECT 1 FROM escalation_notice n "
+            " JOIN escalation_deadline d ON d.id = n.deadline_id WHERE d.object_id = p.id) = %s",
+            [proposal.status, kind == "closed_reminded"],
+        )
+        if clone_pk is None:
+            continue
+        if shape(clone_pk) != shape(proposal.pk):
+            raise SystemExit(
+                f"a cloned {kind} proposal ({clone_pk}) differs from the real one ({proposal.pk}):\n"
+                f"{shape(clone_pk)}\n{shape(proposal.pk)}"
+            )
+
+
+def census(kjj):
+    return {
+        "proposals": Proposal.objects.count(),
+        "tasks": Task.objects.count(),
+        "kjj_open": Task.objects.filter(
+            flow_task=ProposalFlow.sign_for,
+            status=STATUS.NEW,
+            process__in=Process.objects.filter(
+                artifact_object_id__in=Proposal.objects.filter(lead_department=kjj).values("pk")
+            ),
+        ).count(),
+        "kjj_permissions": sql_value(
+            "SELECT COUNT(*) FROM guardian_groupobjectpermission WHERE group_id = %s", [kjj.group_id]
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+def pages():
+    """(name, user, url, viewflow?) of every page measured."""
+    listed = [
+        ("desk", reverse("desk:index"), False),
+        ("proposals", reverse("proposals:index"), False),
+        ("duties", reverse("duties:index"), False),
+        ("notifications", reverse("desk:notification_list"), False),
+        ("vf_queue", reverse("workflow:queue"), True),
+        ("vf_inbox", reverse("workflow:inbox"), True),
+        ("vf_archive", reverse("workflow:archive"), True),
+        ("vf_processes", reverse("workflow:flows:proposal:process_list"), True),
+    ]
+    result = []
+    for who in ("officer", "leader"):
+        for name, url, viewflow in listed:
+            result.append((f"{who}_{name}", who, url, viewflow))
+    result.insert(
+        result.index(("leader_duties", "leader", reverse("duties:index"), False)),
+        ("leader_proposals_last_page", "leader", reverse("proposals:index") + "?page=last", False),
+    )
+    return result
+
+
+NUMBERS = re.compile(r"'[^']*'|\b\d+\b")
+CURSOR = re.compile(r"^DECLARE \S+ NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR ", re.S)
+
+
+def query_pattern(statement):
+    """A query with its literals taken out, to group the repeats of one query."""
+    return NUMBERS.sub("?", CURSOR.sub("", statement))
+
+
+def queries_summary(captured):
+    """(count, SQL ms, the pattern that took the most time: (pattern, repeats, ms), slowest query)."""
+    groups = {}
+    for query in captured:
+        key = query_pattern(query["sql"])
+        repeats, ms = groups.get(key, (0, 0.0))
+        groups[key] = (repeats + 1, ms + float(query["time"]) * 1000)
+    total = sum(ms for _repeats, ms in groups.values())
+    top = max(groups.items(), key=lambda item: item[1][1], default=None)
+    readable = [
+        query for query in captured if query["sql"].lstrip().upper().startswith(("SELECT", "DECLARE"))
+    ]
+    slowest = max(readable, key=lambda query: float(query["time"]), default=None)
+    return len(captured), total, top, slowest
+
+
+class Page:
+    def __init__(self, name):
+        self.name = name
+        self.times = []
+        self.queries = []
+        self.sql_ms = []
+        self.top = None  # (pattern, repeats, ms) of the query that took the most time in a request
+        self.slowest = None  # (ms, sql) of the slowest single query seen
+        self.error = None
+
+
+def page_measure(client, name, url, *, requests, budget, viewflow):
+    page = Page(name)
+    if viewflow:
+        sql(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+    started = time.perf_counter()
+    try:
+        for _n in range(requests + 1):  # the first is a warm-up, not timed
+            connection.queries_log.clear()  # the log keeps 9,000 queries; a count needs it empty
+            with CaptureQueriesContext(connection) as captured:
+                began = time.perf_counter()
+                try:
+                    response = client.get(url)
+                except Exception as exc:  # a statement timeout, reported and not retried
+                    page.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+                    break
+                elapsed = time.perf_counter() - began
+            if response.status_code != 200:
+                page.error = f"HTTP {response.status_code}"
+                break
+            count, sql_ms, top, slow = queries_summary(captured.captured_queries)
+            page.queries.append(count)
+            page.sql_ms.append(sql_ms)
+            if top and (page.top is None or top[1][1] > page.top[2]):
+                page.top = (top[0], *top[1])
+            if slow and (page.slowest is None or float(slow["time"]) * 1000 > page.slowest[0]):
+                page.slowest = (float(slow["time"]) * 1000, CURSOR.sub("", slow["sql"]))
+            if _n:
+                page.times.append(elapsed)
+            if time.perf_counter() - started > budget:
+                break
+    finally:
+        if viewflow:
+            sql("SET statement_timeout = 0")
+    return page
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def pages_measure(users, requests, label):
+    results = {}
+    clients = {}
+    for who, user in users.items():
+        clients[who] = Client()
+        clients[who].force_login(user)
+    for name, who, url, viewflow in pages():
+        page = page_measure(
+            clients[who],
+            name,
+            url,
+            requests=VIEWFLOW_REQUESTS if viewflow else requests,
+            budget=VIEWFLOW_BUDGET if viewflow else PAGE_BUDGET,
+            viewflow=viewflow,
+        )
+        results[name] = page
+        if page.times:
+            say(
+                f"  [{label}] {name:32} p50 {percentile(page.times, 0.5) * 1000:8.1f} ms  "
+                f"p95 {percentile(page.times, 0.95) * 1000:8.1f} ms  n={len(page.times):3}  "
+                f"queries {min(page.queries)}..{max(page.queries)}  "
+                f"SQL {statistics.median(page.sql_ms):.1f} ms" + (f"  ({page.error})" if page.error else "")
+            )
+        else:
+            say(f"  [{label}] {name:32} no measurement: {page.error}")
+    return results
+
+
+def sign_for_services(officer, tasks):
+    """Completions through the services; the queries of the first one, counted apart."""
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        sign_for_through_services(tasks[0], officer)
+    done = 1
+    started = time.perf_counter()
+    for task in tasks[1:]:
+        sign_for_through_services(task, officer)
+        done += 1
+        if time.perf_counter() - started > SIGN_FOR_BUDGET:
+            break
+    return done - 1, time.perf_counter() - started, queries_summary(captured.captured_queries)
+
+
+def sign_for_http(officer, tasks):
+    """Completions over HTTP (take, then sign for); the queries of the first one apart."""
+    client = Client()
+    client.force_login(officer)
+    client.get(reverse("desk:index"))  # the session is renewed on a first request
+    done = 0
+    summary = None
+    started = time.perf_counter()
+    for task in tasks:
+        connection.queries_log.clear()
+        captured = CaptureQueriesContext(connection)
+        if not done:
+            captured.__enter__()
+        taken = client.post(reverse("desk:task_take", args=[task.pk]))
+        if taken.status_code != 302 or taken["Location"] != task.reverse("index"):
+            raise SystemExit(f"taking task {task.pk} answered {taken.status_code} {taken.get('Location')}")
+        signed = client.post(task.reverse("execute"))
+        if signed.status_code != 302:
+            raise SystemExit(f"signing for task {task.pk} answered {signed.status_code}")
+        if not done:
+            captured.__exit__(None, None, None)
+            summary = queries_summary(captured.captured_queries)
+            started = time.perf_counter()  # the first, counted, is not timed
+        done += 1
+        if time.perf_counter() - started > SIGN_FOR_BUDGET:
+            break
+    return done - 1, time.perf_counter() - started, summary
+
+
+def open_kjj_tasks(kjj, count, *, cloned):
+    proposals = Proposal.objects.filter(lead_department=kjj, status=Proposal.Status.ASSIGNED)
+    proposals = proposals.filter(session="基准克隆") if cloned else proposals
+    ids = [str(pk) for pk in proposals.values_list("pk", flat=True)]
+    return list(
+        Task.objects.filter(
+            flow_task=ProposalFlow.sign_for, status=STATUS.NEW, owner_permission_obj_pk__in=ids
+        )
+        .select_related("process")
+        .order_by("?")[:count]
+    )
+
+
+def explain(query):
+    try:
+        rows = sql_rows(f"EXPLAIN (ANALYZE, BUFFERS) {query}")
+    except Exception as exc:  # a statement the cursor cannot replay as text
+        return [f"(EXPLAIN failed: {exc})"]
+    return [row[0] for row in rows]
+
+
+def slow_spots(pages, completions):
+    """On stderr: what each page's time goes to at full size, and the EXPLAIN ANALYZE of the
+    slowest query of the slowest product and viewflow pages and of every page with much SQL."""
+    say("\nWhere the time goes at full size (median SQL time; the query pattern that took most):")
+    for page in pages.values():
+        if not page.times:
+            continue
+        p95 = percentile(page.times, 0.95) * 1000
+        sql_ms = statistics.median(page.sql_ms)
+        say(f"  {page.name}: p95 {p95:.0f} ms, {min(page.queries)} queries, SQL {sql_ms:.0f} ms")
+        if page.top:
+            pattern, repeats, ms = page.top
+            say(f"      top: {repeats} × {ms / repeats:.1f} ms  {pattern[:240]}")
+    for name, (count, sql_ms, top, _slowest) in completions.items():
+        say(f"  {name}: {count} queries, SQL {sql_ms:.0f} ms per completion")
+        if top:
+            say(f"      top: {top[1][0]} × {top[1][1] / top[1][0]:.1f} ms  {top[0][:240]}")
+    measured = [page for page in pages.values() if page.times and page.slowest]
+    product = [page for page in measured if "_vf_" not in page.name]
+    viewflow = [page for page in measured if "_vf_" in page.name]
+    chosen = {page.name: page for page in product if statistics.median(page.sql_ms) > EXPLAIN_SQL_MS}
+    for group in (product, viewflow):
+        if group:
+            slowest = max(group, key=lambda page: percentile(page.times, 0.95))
+            chosen.setdefault(slowest.name, slowest)
+    for page in chosen.values():
+        ms, statement = page.slowest
+        say(f"\n{page.name}: its slowest query ({ms:.0f} ms):\n  {statement[:600]}")
+        say("EXPLAIN (ANALYZE, BUFFERS):")
+        for line in explain(statement):
+            say(f"  {line[:300]}")
+
+
+def report(small, full, sizes):
+    grew = []
+    for name, page in full.items():
+        before = small.get(name)
+        if page.times:
+            p50 = percentile(page.times, 0.5) * 1000
+            p95 = percentile(page.times, 0.95) * 1000
+            note = f"; n={len(page.times)}" + (f", stopped: {page.error}" if page.error else "")
+            figure(f"{name}_p50", f"{p50:.0f}", "ms", f"at {sizes['tasks']:,} tasks{note}")
+            figure(f"{name}_p95", f"{p95:.0f}", "ms", f"target < {TARGET_P95_MS}{note}")
+        else:
+            figure(f"{name}_p95", "none", "ms", f"target < {TARGET_P95_MS}; not measured: {page.error}")
+        if page.queries and before and before.queries:
+            small_count, full_count = min(before.queries), min(page.queries)
+            figure(
+                f"{name}_queries",
+                full_count,
+                "queries",
+                f"at 1k: {small_count}; target = same at 1k and 200k",
+            )
+            if full_count > small_count:
+                grew.append(f"{name}: {small_count} → {full_count}")
+        elif page.queries:
+            figure(f"{name}_queries", min(page.queries), "queries", "at 1k: not measured; target = same")
+    return grew
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--proposals", type=int, default=PROPOSALS)
+    parser.add_argument("--tasks", type=int, default=TASKS)
+    parser.add_argument("--requests", type=int, default=REQUESTS)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench/desk.py needs PostgreSQL: set DATABASE_URL=postgres://...")
+    rng = random.Random(2026)
+    settings.DATABASES["default"].setdefault("TEST", {})
+    settings.DATABASES["default"]["TEST"]["NAME"] = f"bench_desk_{settings.DATABASES['default']['NAME']}"
+    say(f"Creating the scratch database {settings.DATABASES['default']['TEST']['NAME']}")
+    run_started = time.perf_counter()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    # count every query of a page, not the last 9,000 (viewflow's task lists make more)
+    connection.queries_limit = 1_000_000
+    connection.queries_log = collections.deque(maxlen=connection.queries_limit)
+    overrides = override_settings(**TEST_CLIENT_SETTINGS)
+    overrides.enable()
+    cache.clear()
+    try:
+        say("Loading the demo data and people")
+        demo_load()
+        departments = units()
+        people(departments)
+        users = {
+            "officer": User.objects.get(username="kjj_officer"),
+            "leader": User.objects.get(username="leader"),
+        }
+        say("Registering, assigning, reminding and signing for through the services")
+        started = time.perf_counter()
+        templates, kjj, kx = real_flow(departments, rng)
+        small_sizes = census(kjj)
+        say(f"  {small_sizes} in {time.perf_counter() - started:.0f} s")
+        sql("ANALYZE")
+
+        say(f"Measuring at {small_sizes['tasks']:,} tasks")
+        small = pages_measure(users, args.requests, "small")
+
+        say("Cloning the real rows in SQL")
+        started = time.perf_counter()
+        rows = plan(
+            departments,
+            kx,
+            small_sizes["proposals"],
+            small_sizes["tasks"],
+            args.proposals,
+            args.tasks,
+            rng,
+        )
+        clone(rows, templates, kjj, kx)
+        clones_check(templates)
+        sql("VACUUM ANALYZE")
+        full_sizes = census(kjj)
+        say(f"  {full_sizes} in {time.perf_counter() - started:.0f} s")
+        figure(
+            "data_set",
+            f"{full_sizes['tasks']:,}",
+            "tasks",
+            f"{full_sizes['proposals']:,} proposals; 科技局 {full_sizes['kjj_open']:,} open, "
+            f"{full_sizes['kjj_permissions']:,} object permissions; target 214,000 / 52,000 / 1,500 / 10,500",
+        )
+
+        say(f"Measuring at {full_sizes['tasks']:,} tasks")
+        full = pages_measure(users, args.requests, "full")
+
+        say("Signing for: through the services, then over HTTP")
+        officer = users["officer"]
+        tasks = open_kjj_tasks(kjj, SIGN_FOR_SERVICES + SIGN_FOR_HTTP, cloned=True)
+        done, seconds, services_queries = sign_for_services(officer, tasks[:SIGN_FOR_SERVICES])
+        services_rate = done / seconds
+        http_done, http_seconds, http_queries = sign_for_http(officer, tasks[SIGN_FOR_SERVICES:])
+        http_rate = http_done / http_seconds
+        done_tasks = tasks[: done + 1] + tasks[SIGN_FOR_SERVICES : SIGN_FOR_SERVICES + http_done + 1]
+        signed = Proposal.objects.filter(
+            pk__in=[int(task.owner_permission_obj_pk) for task in done_tasks],
+            status=Proposal.Status.HANDLING,
+            signed_for_by=officer,
+        ).count()
+        if signed != len(done_tasks):
+            raise SystemExit(f"{len(done_tasks)} sign-fors made, {signed} proposals signed for")
+
+        grew = report(small, full, full_sizes)
+        figure(
+            "sign_for_services",
+            f"{services_rate:.0f}",
+            "/s",
+            f"target > {TARGET_SERVICES}; {done} completions at {full_sizes['tasks']:,} tasks",
+        )
+        figure(
+            "sign_for_http",
+            f"{http_rate:.0f}",
+            "/s",
+            f"target > {TARGET_HTTP}; {http_done} completions of take + sign-for",
+        )
+        for name, (count, sql_ms, _top, _slowest) in (
+            ("sign_for_services", services_queries),
+            ("sign_for_http", http_queries),
+        ):
+            figure(f"{name}_queries", count, "queries", f"per completion, {sql_ms:.0f} ms of SQL")
+        slow_spots(full, {"sign_for_services": services_queries, "sign_for_http": http_queries})
+        say(f"\nThe whole run took {time.perf_counter() - run_started:.0f} s")
+        if grew:
+            say("Query counts grew with the data: " + "; ".join(grew))
+            sys.exit(1)
+    finally:
+        overrides.disable()
+        cache.clear()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        purged = celery_app.control.purge()
+        say(f"Dropped the scratch database; purged {purged} queued messages")
+
+
+if __name__ == "__main__":
+    main()
