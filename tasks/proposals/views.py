@@ -17,6 +17,7 @@ from accounts.models import Role
 from tasks.proposals import access, assignment, services, steps
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.forms import ProposalFilterForm, ProposalRegisterForm
+from tasks.proposals.models import Proposal
 from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.lights import light_worst, with_light
@@ -38,15 +39,24 @@ class ProposalListView(LoginRequiredMixin, generic.ListView):
             if field in filters:
                 proposals = proposals.filter(**{field: filters[field]})
         proposals = proposals.order_by(*ProposalFilterForm.SORTS[filters.get("sort", "-registered_at")])
-        return with_light(
-            proposals.select_related("lead_department").prefetch_related("proposers"),
-            user,
-        )
+        return proposals.select_related("lead_department").prefetch_related("proposers")
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # the light of the rows shown only: working it out before the page is cut costs a
+        # subquery per proposal of the whole list
+        shown = context["object_list"]
+        lights = dict(
+            with_light(Proposal.objects.filter(pk__in=[p.pk for p in shown]), self.request.user).values_list(
+                "pk", "light"
+            )
+        )
+        for proposal in shown:
+            proposal.light = lights[proposal.pk]
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(filter_form=self.filter_form, query=query.urlencode(), **kwargs)
+        context.update(filter_form=self.filter_form, query=query.urlencode())
+        return context
 
 
 class ProposalDetailView(LoginRequiredMixin, generic.DetailView):
