@@ -12,7 +12,7 @@ tasks and their ``previous`` links, deadlines, reminder notices, guardian group 
 audit events, in-product messages) up to the full size: 52,000 proposals and 214,000 tasks,
 科技局 leading 1,500 open items and holding 10,500 object-permission rows for its group. The
 same pages are measured again, then sign-for completions per second through the services and
-over HTTP (take + sign-for, Django's test client) on the cloned open items of 科技局.
+over HTTP (the one-click 签收, one POST with Django's test client) on the cloned open items of 科技局.
 
 For each page, as 科技局's officer (kjj_officer) and the leader (oversees all): p50/p95 over
 REQUESTS requests (fewer when a page's time budget runs out: the count is printed) and the
@@ -68,7 +68,7 @@ from accounts.models import Department, Role, User, UserRole  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from demo import data as demo_data  # noqa: E402
 from demo.loader import demo_load  # noqa: E402
-from tasks.proposals import assignment, services  # noqa: E402
+from tasks.proposals import assignment, services, steps  # noqa: E402
 from tasks.proposals.flows import ProposalFlow  # noqa: E402
 from tasks.proposals.models import Proposal  # noqa: E402
 from workflows.escalation import dispatcher  # noqa: E402
@@ -173,13 +173,8 @@ def unit_person(department, role):
 
 
 def sign_for_through_services(task, user):
-    """签收 as the services do it (tests/security/test_permission_matrix.py's world)."""
-    with task.activation() as activation:
-        activation.assign(user)
-    services.proposal_sign_for(proposal=task.process.artifact, user=user)
-    with task.activation() as activation:
-        activation.start(None)
-        activation.execute()
+    """签收 through the service the one-click view calls: take and complete in one transaction."""
+    steps.sign_for_complete(task=task, user=user)
 
 
 def real_flow(departments, rng):
@@ -784,7 +779,7 @@ def sign_for_services(officer, tasks):
 
 
 def sign_for_http(officer, tasks):
-    """Completions over HTTP (take, then sign for); the queries of the first one apart."""
+    """Completions over HTTP: one POST of the one-click 签收; the queries of the first one apart."""
     client = Client()
     client.force_login(officer)
     client.get(reverse("desk:index"))  # the session is renewed on a first request
@@ -796,11 +791,8 @@ def sign_for_http(officer, tasks):
         captured = CaptureQueriesContext(connection)
         if not done:
             captured.__enter__()
-        taken = client.post(reverse("desk:task_take", args=[task.pk]))
-        if taken.status_code != 302 or taken["Location"] != task.reverse("index"):
-            raise SystemExit(f"taking task {task.pk} answered {taken.status_code} {taken.get('Location')}")
-        signed = client.post(task.reverse("execute"))
-        if signed.status_code != 302:
+        signed = client.post(reverse("proposals:sign_for", args=[task.pk]))
+        if signed.status_code != 302 or task.process.artifact.get_absolute_url() != signed["Location"]:
             raise SystemExit(f"signing for task {task.pk} answered {signed.status_code}")
         if not done:
             captured.__exit__(None, None, None)
@@ -986,7 +978,7 @@ def main():
             "sign_for_http",
             f"{http_rate:.0f}",
             "/s",
-            f"target > {TARGET_HTTP}; {http_done} completions of take + sign-for",
+            f"target > {TARGET_HTTP}; {http_done} one-click completions",
         )
         for name, (count, sql_ms, _top, _slowest) in (
             ("sign_for_services", services_queries),
