@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -143,10 +143,15 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
 def sign_for(request, task_pk):
     """签收 from the desk or the proposal page in one click (POST): take and complete the step."""
     user = request.user
-    workable = Q(pk__in=tasks_queue_for_user(user).values("pk")) | Q(
-        pk__in=tasks_inbox_for_user(user).values("pk")
+    task = get_object_or_404(
+        Task.objects.select_related("process"), pk=task_pk, flow_task=ProposalFlow.sign_for
     )
-    task = get_object_or_404(Task.objects.filter(workable, flow_task=ProposalFlow.sign_for), pk=task_pk)
+    # waiting in the user's queue or taken by them: each checked for this one task by its key
+    if not (
+        tasks_queue_for_user(user).filter(pk=task.pk).exists()
+        or tasks_inbox_for_user(user).filter(pk=task.pk).exists()
+    ):
+        raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
