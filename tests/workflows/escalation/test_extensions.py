@@ -276,3 +276,46 @@ def test_approval_checks_the_request_again_when_the_step_was_done_meanwhile(
     assert extension.status == Extension.Status.PENDING
     deadline.refresh_from_db()
     assert deadline.due == deadline.original_due
+
+
+def approve(extension, secretariat, when):
+    with at(*when):
+        extensions.extension_decide(extension=extension, approve=True, note="", user=secretariat)
+
+
+def test_a_second_extension_starts_a_second_round_and_moves_only_this_deadlines_timer(
+    kjj, deadline, kjj_officer, secretariat
+):
+    with at(2024, 2, 5, 10, 0):
+        other = Deadline.objects.get(object_id=register_and_assign(lead=kjj, number="278").pk)
+    others_timer = scheduled(other).scheduled
+    approve(request(deadline, kjj_officer), secretariat, (2024, 2, 6, 15, 0))
+    with at(2024, 2, 7, 10, 0):
+        second = extensions.extension_request(
+            deadline=deadline, requested_due=D(2024, 3, 4), reason="仍需会商", user=kjj_officer
+        )
+    approve(second, secretariat, (2024, 2, 7, 15, 0))
+    deadline.refresh_from_db()
+    assert (deadline.due, deadline.round) == (D(2024, 3, 4), 2)
+    assert scheduled(deadline).data["round"] == 2
+    assert Task.objects.filter(previous=deadline.task, status=STATUS.SCHEDULED).count() == 1
+    # the other proposal's ladder is untouched
+    assert scheduled(other).scheduled == others_timer
+    assert other.round == Deadline.objects.get(pk=other.pk).round == 0
+
+
+def test_an_extension_after_the_ladder_ended_schedules_a_new_one(
+    deadline, kjj_officer, secretariat, settings
+):
+    settings.ESCALATION_REPEAT_DAYS = 0  # the ladder ends with the first 督办
+    with at(2024, 3, 1, 10, 0):
+        dispatcher.timers_fire()
+    assert not Task.objects.filter(previous=deadline.task, status=STATUS.SCHEDULED).exists()
+    with at(2024, 3, 1, 11, 0):
+        extension = extensions.extension_request(
+            deadline=deadline, requested_due=D(2024, 3, 15), reason="需会同科协研究", user=kjj_officer
+        )
+    approve(extension, secretariat, (2024, 3, 1, 15, 0))
+    timer = scheduled(deadline)
+    assert (timer.data["round"], timer.data["kind"]) == (1, Notice.Kind.REMINDER)
+    assert timer.scheduled == datetime.datetime(2024, 3, 12, 9, 0, tzinfo=SHANGHAI)

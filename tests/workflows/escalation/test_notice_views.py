@@ -96,3 +96,19 @@ def test_the_url_fetcher_refuses_local_files_and_the_network():
     assert document.startswith(b"%PDF-")
     assert b"/EmbeddedFile" not in document
     assert b"root:" not in document
+
+
+def test_the_url_fetcher_serves_inline_images(tmp_path):
+    """Inline data: URLs (the seal, a logo) are the one thing the fetcher hands to WeasyPrint."""
+    png = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGA"
+        "hKmMIQAAAABJRU5ErkJggg=="
+    )
+    fetched = pdf.RefusingURLFetcher().fetch(png)
+    assert fetched is not None
+    with_image = pdf.pdf_from_html(f'<html lang="zh-CN"><body><img src="{png}"></body></html>')
+    without = pdf.pdf_from_html('<html lang="zh-CN"><body><p>正文</p></body></html>')
+    assert b"/Image" in with_image and b"/Image" not in without
+    upper = png.replace("data:", "DATA:", 1)
+    with pytest.raises(ValueError, match="Refused"):
+        pdf.RefusingURLFetcher().fetch(upper.replace("DATA:", "file:///tmp/DATA:", 1))
