@@ -62,6 +62,8 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "session", "number"], name="unique_proposal_number")
         ]
+        # the list's default order, served page by page without sorting the whole table
+        indexes = [models.Index(fields=["-registered_at", "-id"], name="proposal_registered_idx")]
 
     def __str__(self):
         return f"{self.number} {self.title}"
