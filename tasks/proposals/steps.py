@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from tasks.proposals import services
@@ -13,9 +12,10 @@ from tasks.proposals.flows import ProposalFlow
 @transaction.atomic
 def sign_for_complete(*, task, user):
     """签收 in one click: take the sign-for task if it still waits in the department's queue, and
-    complete it, under the process lock. The caller has checked that the user may take it."""
-    with ProposalFlow.lock(task.process_id):
-        task = Task.objects.select_related("process", "owner").get(pk=task.pk)
+    complete it. ``task.activation()`` holds the process lock and re-reads the task under it. The
+    caller has checked that the user may take it."""
+    with task.activation() as activation:
+        task = activation.task
         if task.flow_task != ProposalFlow.sign_for or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise ValidationError(_("This item has already been signed for."))
         if task.status == STATUS.ASSIGNED and task.owner_id != user.pk:
@@ -23,10 +23,8 @@ def sign_for_complete(*, task, user):
                 _("%(name)s has already taken this task.") % {"name": task.owner.get_full_name()}
             )
         if task.status == STATUS.NEW:
-            with task.activation() as activation:
-                activation.assign(user)
+            activation.assign(user)
         services.proposal_sign_for(proposal=task.process.artifact, user=user)
-        with task.activation() as activation:
-            activation.start(None)
-            activation.execute()
+        activation.start(None)
+        activation.execute()
     return task

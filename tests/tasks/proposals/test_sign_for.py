@@ -1,9 +1,12 @@
 """签收 in one click, from the desk or the proposal page: one request takes and completes the step."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from viewflow.workflow.status import STATUS
 
 from accounts.models import AuditEvent
+from tasks.proposals import steps
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal
 from tests.conftest import make_user
@@ -58,3 +61,14 @@ def test_signing_for_is_post_only(client, proposal_277, kjj_officer):
     assert client.get(reverse("proposals:sign_for", args=[task.pk])).status_code == 405
     task.refresh_from_db()
     assert task.status == STATUS.NEW
+
+
+def test_a_click_that_lost_the_race_changes_nothing(proposal_277, kjj, kjj_officer):
+    """Checked again under the process lock: a colleague took the task between page and click."""
+    colleague = make_user("kjj_officer2", "赵磊", kjj, "officer")
+    task = sign_for_task(proposal_277)
+    steps.sign_for_complete(task=task, user=kjj_officer)
+    with pytest.raises(ValidationError, match="已签收"):
+        steps.sign_for_complete(task=task, user=colleague)
+    task.refresh_from_db()
+    assert (task.status, task.owner) == (STATUS.DONE, kjj_officer)
