@@ -18,6 +18,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.access import SecretariatRequiredMixin, is_secretariat, require_secretariat
 from workflows.desk import inbox
+from workflows.desk.forms import DeskOrderForm
 from workflows.escalation.deadlines import uncovered_deadline_years
 from workflows.workdays import calendar
 from workflows.workdays.forms import (
@@ -32,24 +33,25 @@ from workflows.workdays.models import CalendarCorrection, CalendarYear
 
 class HomeView(LoginRequiredMixin, generic.TemplateView):
     """The user's inbox: tasks assigned to them and their department's unclaimed tasks, each list
-    a page at a time, oldest first."""
+    a page at a time, oldest first or soonest deadline first."""
 
     template_name = "desk/home.html"
     paginate_by = 30
 
-    def page(self, tasks, parameter):
-        page = Paginator(tasks.order_by("created", "pk"), self.paginate_by).get_page(
-            self.request.GET.get(parameter)
-        )
+    def page(self, tasks, parameter, order):
+        page = Paginator(tasks.order_by(*order), self.paginate_by).get_page(self.request.GET.get(parameter))
         page.rows = inbox.inbox_rows(page.object_list)
         page.parameter = parameter
         return page
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        self.filter_form = DeskOrderForm(self.request.GET)
+        order = DeskOrderForm.ORDERS[self.filter_form.filters(self.request).get("sort", "created")]
         return super().get_context_data(
-            my_tasks=self.page(inbox.tasks_inbox_for_user(user), "mine"),
-            queue_tasks=self.page(inbox.tasks_queue_for_user(user), "queue"),
+            order_form=self.filter_form,
+            my_tasks=self.page(inbox.tasks_inbox_for_user(user), "mine", order),
+            queue_tasks=self.page(inbox.tasks_queue_for_user(user), "queue", order),
             uncovered_years=uncovered_deadline_years() if is_secretariat(user) else [],
             **kwargs,
         )

@@ -103,3 +103,19 @@ def test_viewflows_own_lists_give_way_to_ours(client, kjj_officer, name, ours):
     client.logout()
     anonymous = client.get(reverse(name))
     assert anonymous.status_code == 403 or reverse("login") in anonymous["Location"]
+
+
+def test_the_desk_sorts_by_the_soonest_deadline(client, kjj, kx, kjj_officer):
+    with time_machine.travel(datetime.datetime(2024, 3, 1, 10, 0, tzinfo=SHANGHAI), tick=False):
+        first = register_and_assign(lead=kjj, number=1, title="先交办的建议")
+    with time_machine.travel(datetime.datetime(2024, 3, 4, 10, 0, tzinfo=SHANGHAI), tick=False):
+        register_and_assign(lead=kjj, number=2, title="期限更早的建议")
+    # the first one's deadline was extended past the second one's
+    Deadline.objects.filter(object_id=first.pk).update(due=datetime.date(2024, 3, 29))
+    client.force_login(kjj_officer)
+    oldest = client.get(reverse("desk:index")).content.decode()
+    assert oldest.index("先交办的建议") < oldest.index("期限更早的建议")
+    by_due = client.get(reverse("desk:index"), {"sort": "due"}).content.decode()
+    assert by_due.index("期限更早的建议") < by_due.index("先交办的建议")
+    bad = client.get(reverse("desk:index"), {"sort": "x"})
+    assert bad.status_code == 200 and "已忽略" in bad.content.decode()
