@@ -16,7 +16,6 @@ class ProposalsConfig(AppConfig):
         process_register(
             ProcessEntry(
                 flow_class=ProposalFlow,
-                subject_model=Proposal,
                 scope=proposal_processes_for_user,
                 subjects=lambda: Proposal.objects.all(),
                 row_template="proposals/inbox_row.html",

@@ -7,7 +7,7 @@ registry, so adding a process touches no shared module.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,6 @@ class ProcessEntry:
     """
 
     flow_class: type
-    subject_model: type[Model]
     scope: Callable[..., QuerySet]
     subjects: Callable[[], QuerySet]
     row_template: str

@@ -52,7 +52,6 @@ def duty_processes_for_user(user, queryset):
 
 ENTRY = registry.ProcessEntry(
     flow_class=DutyReviewFlow,
-    subject_model=Duty,
     scope=duty_processes_for_user,
     subjects=lambda: Duty.objects.select_related("table"),
     row_template="duties/inbox_row.html",
