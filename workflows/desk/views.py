@@ -42,6 +42,9 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
         page = Paginator(tasks.order_by(*order), self.paginate_by).get_page(self.request.GET.get(parameter))
         page.rows = inbox.inbox_rows(page.object_list)
         page.parameter = parameter
+        query = self.request.GET.copy()
+        query.pop(parameter, None)
+        page.query = query.urlencode()
         return page
 
     def get_context_data(self, **kwargs):
