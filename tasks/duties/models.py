@@ -39,7 +39,9 @@ class DutyTable(models.Model):
         JointMeeting, verbose_name=_("joint meeting"), on_delete=models.PROTECT, related_name="duty_tables"
     )
     title = models.CharField(_("title"), max_length=200)
-    source = models.CharField(_("source document"), max_length=200, blank=True)
+    source = models.CharField(
+        _("issuing document number"), max_length=200, blank=True, help_text=_("e.g. 通政发〔2015〕37号")
+    )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
 
     class Meta:
@@ -55,11 +57,15 @@ class Duty(models.Model):
     """重点任务: one line of a duty table, led by one department."""
 
     class Cycle(models.TextChoices):
+        """How often the lead reports progress (报送周期); ONCE means only the completion report."""
+
         ONCE = "once", _("Once")
         DAILY = "daily", _("Daily")
         WEEKLY = "weekly", _("Weekly")
         MONTHLY = "monthly", _("Monthly")
         QUARTERLY = "quarterly", _("Quarterly")
+        HALF_YEARLY = "half_yearly", _("Half-yearly")
+        YEARLY = "yearly", _("Yearly")
 
     table = models.ForeignKey(
         DutyTable, verbose_name=_("duty table"), on_delete=models.CASCADE, related_name="duties"
@@ -67,6 +73,7 @@ class Duty(models.Model):
     sequence = models.PositiveIntegerField(_("no."))
     title = models.CharField(_("duty"), max_length=300)
     measures = models.TextField(_("measures"), blank=True)
+    lead_leader = models.CharField(_("leader in charge"), max_length=100, blank=True)
     lead = models.ForeignKey(
         Department, verbose_name=_("lead department"), on_delete=models.PROTECT, related_name="led_duties"
     )
@@ -76,8 +83,19 @@ class Duty(models.Model):
         blank=True,
         related_name="cooperating_duties",
     )
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(
+        _("deadline"), null=True, blank=True, help_text=_("Empty for duties without a fixed end (长期坚持)")
+    )
+    deadline_text = models.CharField(
+        _("deadline as written"), max_length=100, blank=True, help_text=_("e.g. 2018年10月底, 每季度末")
+    )
     cycle = models.CharField(_("reporting cycle"), max_length=20, choices=Cycle.choices, default=Cycle.ONCE)
+    report_day = models.PositiveSmallIntegerField(
+        _("report due day"),
+        null=True,
+        blank=True,
+        help_text=_("Day of the month a monthly report is due (每月28日前); empty: the end of the period"),
+    )
 
     class Meta:
         verbose_name = _("duty")
