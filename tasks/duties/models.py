@@ -67,9 +67,19 @@ class Duty(models.Model):
         HALF_YEARLY = "half_yearly", _("Half-yearly")
         YEARLY = "yearly", _("Yearly")
 
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not yet assigned")  # imported or created, 交办 pending
+        ASSIGNED = "assigned", _("Awaiting sign-for")
+        IN_PROGRESS = "in_progress", _("In progress")
+        REVIEW = "review", _("Under review")
+        RETURNED = "returned", _("Returned")
+        DONE = "done", _("Completed")
+
     table = models.ForeignKey(
         DutyTable, verbose_name=_("duty table"), on_delete=models.CASCADE, related_name="duties"
     )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True, editable=False)
     sequence = models.PositiveIntegerField(_("no."))
     title = models.CharField(_("duty"), max_length=300)
     measures = models.TextField(_("measures"), blank=True)
