@@ -6,11 +6,12 @@ signs for the proposal within its deadline, on the escalation ladder (reminder, 
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from accounts.models import Role
 from tasks.proposals.flow_views import SignForView
 from tasks.proposals.models import ProposalProcess
+from workflows.engine import process_row_lock
 from workflows.escalation.deadlines import DeadlineTerms
 from workflows.escalation.node import Ladder
 
@@ -20,7 +21,7 @@ class ProposalFlow(flow.Flow):
     process_title = _("Proposal handling")
     process_description = _("Register, assign, sign for and reply to a suggestion or proposal.")
     process_summary_template = "{{ process.artifact }}"
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_row_lock
 
     start = flow.StartHandle(this.start_process).Next(this.sign_for)
 

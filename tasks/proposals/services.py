@@ -34,7 +34,7 @@ def proposal_register(*, kind, session, number, title, content, proposers, is_pu
     return proposal
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def proposal_sign_for(*, proposal, user):
     """签收: the lead department accepts the proposal and starts handling it."""
     proposal.status = Proposal.Status.HANDLING

@@ -18,7 +18,7 @@ from tasks.proposals import access, assignment, services, steps
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.forms import ProposalFilterForm, ProposalRegisterForm
 from tasks.proposals.models import Proposal
-from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
+from workflows.desk.inbox import task_workable_by, tasks_inbox_for_user, tasks_queue_for_user
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.lights import light_worst, with_light
 
@@ -146,11 +146,7 @@ def sign_for(request, task_pk):
     task = get_object_or_404(
         Task.objects.select_related("process"), pk=task_pk, flow_task=ProposalFlow.sign_for
     )
-    # waiting in the user's queue or taken by them: each checked for this one task by its key
-    if not (
-        tasks_queue_for_user(user).filter(pk=task.pk).exists()
-        or tasks_inbox_for_user(user).filter(pk=task.pk).exists()
-    ):
+    if not task_workable_by(user, task):  # waiting in the user's queue, or taken by them
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -162,4 +158,4 @@ def sign_for(request, task_pk):
         messages.error(request, _("The item is being updated by someone else; please try again."))
     else:
         messages.success(request, _("Signed for."))
-    return redirect(task.process.artifact)
+    return redirect("proposals:proposal_detail", pk=task.process.artifact_object_id)
