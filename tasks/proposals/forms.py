@@ -11,6 +11,7 @@ class ProposalRegisterForm(SingleLineFieldsMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Proposal.Kind.choices)
     session = LimitedCharField(label=_("Session"), max_length=60)
+    sitting = LimitedCharField(label=_("Sitting"), max_length=60, required=False)
     number = LimitedCharField(label=_("Number"), max_length=20)
     title = LimitedCharField(label=_("Title"), max_length=300)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea)
@@ -18,6 +19,12 @@ class ProposalRegisterForm(SingleLineFieldsMixin, forms.Form):
         label=_("Proposers"),
         max_length=500,
         help_text=_("The lead proposer first; separate joint proposers with 、 or commas."),
+    )
+    received_on = forms.DateField(
+        label=_("Date received"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    mode = forms.ChoiceField(
+        label=_("Handling"), choices=Proposal.Mode.choices, initial=Proposal.Mode.LEAD, required=False
     )
     lead = forms.ModelChoiceField(label=_("Lead handler"), queryset=Department.objects.filter(is_active=True))
     co_handlers = forms.ModelMultipleChoiceField(
@@ -38,17 +45,23 @@ class ProposalRegisterForm(SingleLineFieldsMixin, forms.Form):
             raise forms.ValidationError(_("A proposer is listed twice."))
         return names
 
+    def clean_mode(self):
+        return self.cleaned_data["mode"] or Proposal.Mode.LEAD
+
     def clean(self):
         cleaned = super().clean()
         lead, co_handlers = cleaned.get("lead"), cleaned.get("co_handlers")
         if lead and co_handlers and lead in co_handlers:
             self.add_error("co_handlers", _("The lead handler cannot also be a co-handler."))
+        if cleaned.get("mode") == Proposal.Mode.SPLIT and not co_handlers:
+            self.add_error("co_handlers", _("Split handling needs at least one more unit."))
         kind, session, number = cleaned.get("kind"), cleaned.get("session"), cleaned.get("number")
+        sitting = cleaned.get("sitting") or ""
         if (
             kind
             and session
             and number
-            and Proposal.objects.filter(kind=kind, session=session, number=number).exists()
+            and Proposal.objects.filter(kind=kind, session=session, sitting=sitting, number=number).exists()
         ):
             self.add_error("number", _("This number is already registered for the session."))
         return cleaned

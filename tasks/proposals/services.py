@@ -11,14 +11,30 @@ from tasks.proposals.models import Proposal, Proposer
 
 
 @transaction.atomic
-def proposal_register(*, kind, session, number, title, content, proposers, is_public=True, actor=None):
+def proposal_register(
+    *,
+    kind,
+    session,
+    number,
+    title,
+    content,
+    proposers,
+    sitting="",
+    received_on=None,
+    mode=Proposal.Mode.LEAD,
+    is_public=True,
+    actor=None,
+):
     """登记: record a suggestion or proposal with its proposers (the first one leads)."""
     proposal = Proposal.objects.create(
         kind=kind,
         session=session,
+        sitting=sitting,
         number=number,
         title=title,
         content=content,
+        received_on=received_on,
+        mode=mode,
         is_public=is_public,
     )
     for index, proposer in enumerate(proposers):

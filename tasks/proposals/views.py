@@ -122,7 +122,10 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
         proposal = services.proposal_register(
             kind=data["kind"],
             session=data["session"],
+            sitting=data["sitting"],
             number=data["number"],
+            received_on=data["received_on"],
+            mode=data["mode"],
             title=data["title"],
             content=data["content"],
             is_public=data["is_public"],
