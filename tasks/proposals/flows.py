@@ -88,7 +88,7 @@ class ProposalFlow(flow.Flow):
     review = (
         flow.View(flow_views.ReviewView.as_view())
         .Annotation(title=_("Review and release"))
-        .Permission("proposals.review_reply")
+        .Permission("proposals.review_reply", obj=reply_of)
         .Next(this.reviewed)
     )
     reviewed = flow.If(this.is_released).Then(this.end).Else(this.draft)

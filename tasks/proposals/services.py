@@ -289,7 +289,7 @@ def reply_submit(*, reply, user):
     reply.save(update_fields=["status", "submitted_at", "submitted_by"])
     heads = department_people(reply.department, Role.HEAD)
     assign_perm("proposals.sign_off_reply", heads, reply)
-    audit_record(
+    event = audit_record(
         action=AuditEvent.Action.SUBMIT,
         summary=f"{reply.department}提交答复（{reply.category}类）送负责人签发",
         actor=user,
@@ -301,7 +301,7 @@ def reply_submit(*, reply, user):
         proposal=reply.proposal,
         subject="签发",
         body="答复已拟好，请签发。",
-        key=f"reply:{reply.pk}:submitted:{reply.submitted_at.timestamp()}",
+        key=f"reply:{reply.pk}:submitted:{event.pk}",
     )
     return reply
 
@@ -322,7 +322,7 @@ def reply_sign_off(*, reply, user, approve, comment=""):
         reply.save(update_fields=["status", "signed_off_at", "signed_off_by", "return_comment"])
         secretariat = secretariat_people()
         assign_perm("proposals.review_reply", secretariat, reply)
-        audit_record(
+        event = audit_record(
             action=AuditEvent.Action.APPROVE,
             summary=f"{reply.department}负责人签发答复" + (f"：{comment}" if comment else ""),
             actor=user,
@@ -334,18 +334,18 @@ def reply_sign_off(*, reply, user, approve, comment=""):
             proposal=reply.proposal,
             subject="审核",
             body=f"{reply.department}的答复已签发，请核稿并发出。",
-            key=f"reply:{reply.pk}:signed:{now.timestamp()}",
+            key=f"reply:{reply.pk}:signed:{event.pk}",
         )
     else:
-        _return(reply, user, comment, who=f"{reply.department}负责人", now=now)
+        _return(reply, user, comment, who=f"{reply.department}负责人")
     return reply
 
 
-def _return(reply, user, comment, *, who, now):
+def _return(reply, user, comment, *, who):
     reply.status = Reply.Status.DRAFTING
     reply.return_comment = comment
     reply.save(update_fields=["status", "return_comment"])
-    audit_record(
+    event = audit_record(
         action=AuditEvent.Action.RETURN,
         summary=f"{who}退回答复：{comment}",
         actor=user,
@@ -357,7 +357,7 @@ def _return(reply, user, comment, *, who, now):
         proposal=reply.proposal,
         subject="退回修改",
         body=f"{who}退回答复：{comment}",
-        key=f"reply:{reply.pk}:returned:{now.timestamp()}",
+        key=f"reply:{reply.pk}:returned:{event.pk}",
     )
 
 
@@ -371,7 +371,7 @@ def reply_review(*, reply, user, release, comment=""):
         raise ValidationError({"comment": _("Say what to change when returning the draft.")})
     now = timezone.now()
     if not release:
-        _return(reply, user, comment, who="联席会议办公室", now=now)
+        _return(reply, user, comment, who="联席会议办公室")
         return reply
     reply.status = Reply.Status.RELEASED
     reply.released_at, reply.released_by = now, user
