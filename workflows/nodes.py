@@ -7,7 +7,8 @@ its ``Next`` takes no such argument and its activation ignores it.
 
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes.split import Split, SplitActivation
+from viewflow.workflow.flow.nodes import Split
+from viewflow.workflow.nodes.split import SplitActivation
 
 
 class FanOutActivation(SplitActivation):
@@ -27,7 +28,7 @@ class FanOutActivation(SplitActivation):
 class FanOut(Split):
     """``.Each(node, data_source)``: one ``node`` task per dict ``data_source(activation)``
     returns (none for an empty list), each task's ``data`` set to its dict; ``.Always(node)``
-    and ``.Next(node, case)`` as in viewflow's Split."""
+    and ``.Next(node, case)`` as in viewflow's Split, whose pages (detail, undo, revive) it keeps."""
 
     activation_class = FanOutActivation
 

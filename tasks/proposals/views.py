@@ -445,12 +445,13 @@ def evaluate(request, token):
 
 
 @login_required
-@require_POST
 def follow_up_open(request, pk):
     """跟踪答复: the handling department or the secretariat opens a follow-up of a B or C reply."""
     reply = get_object_or_404(access.replies_for_user(request.user).select_related("proposal"), pk=pk)
     if not (is_secretariat(request.user) or request.user.department_id == reply.department_id):
         raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         assignment.follow_up_open(reply=reply, user=request.user)
     except ValidationError as exc:
