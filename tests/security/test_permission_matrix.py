@@ -21,7 +21,8 @@ from viewflow.workflow.timers import fire_due_timers
 from accounts.models import Department, User
 from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_assign
-from tasks.proposals import services
+from tasks.proposals import assignment, services, steps
+from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal
 from tests.conftest import make_department, make_user
 from tests.factories import register_and_assign
@@ -32,7 +33,14 @@ from workflows.notifications.models import Notification
 from workflows.workdays.calendar import calendar_correction_add
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-SECRET_MARKERS = ["保密建议标题甲", "保密提案人乙", "保密任务丙"]
+SECRET_MARKERS = [
+    "保密建议标题甲",
+    "保密提案人乙",
+    "保密任务丙",
+    "保密协办意见戊",
+    "保密答复己",
+    "保密调整理由",
+]
 PUBLIC = {
     "healthz",
     "set_language",
@@ -44,13 +52,21 @@ PUBLIC = {
     "password_reset_complete",
     "admin:login",
     "admin:logout",
+    "proposals:evaluate",  # the proposer's personal link: no login, the signed token is the key
 }
 SECRETARIAT_ONLY_PREFIX = "manage/"
 STAFF_ONLY_PREFIX = "admin/"
 # views whose only purpose is a change: insiders may be refused by role (403), never by scope
 ACTION_SUFFIXES = ("execute/", "assign/", "unassign/", "cancel/", "undo/", "revive/", "deactivate/")
 # a change only the responsible department may make: other insiders are refused by role, not scope
-ACTION_NAMES = {"desk:extension_request", "desk:task_take", "proposals:sign_for"}
+ACTION_NAMES = {
+    "desk:extension_request",
+    "desk:task_take",
+    "proposals:sign_for",
+    "proposals:contact_add",
+    "proposals:reassignment_request",
+    "proposals:follow_up_open",
+}
 ROLES = [
     "kjj_officer",
     "kjj_head",
@@ -130,6 +146,9 @@ def world(db):
             content="内容",
             proposers=("某代表",),
         )
+        reassignment = assignment.reassignment_request(
+            reply=open_proposal.replies.get(), reason="保密调整理由", user=people["kjj_officer"]
+        )
     # the reminder of the open proposal fires; the other one is signed for and finished
     with time_machine.travel(datetime.datetime(2024, 3, 12, 9, 30, tzinfo=SHANGHAI), tick=False):
         task = signed_proposal.tasks().get(flow_task_type="HUMAN")
@@ -140,6 +159,29 @@ def world(db):
             activation.start(None)
             activation.execute()
         assert fire_due_timers() == 2  # the reminders of the open proposal and of 教育局's own
+        # a third proposal whose reply the head has signed off: the secretariat's review is open
+        reviewed = proposal("4")
+        (sign_for,) = reviewed.tasks().filter(flow_task=ProposalFlow.sign_for)
+        steps.sign_for_complete(task=sign_for, user=people["kjj_officer"])
+        (opinion,) = reviewed.tasks().filter(flow_task=ProposalFlow.opinion)
+        steps.opinion_complete(task=opinion, user=people["kx_officer"], text="保密协办意见戊")
+        reply = reviewed.replies.get()
+        services.contact_record(
+            reply=reply,
+            contacted_on=datetime.date(2024, 3, 12),
+            way="phone",
+            person="保密提案人乙",
+            view="同意",
+            user=people["kjj_officer"],
+        )
+        (draft,) = reviewed.tasks().filter(flow_task=ProposalFlow.draft)
+        steps.draft_complete(task=draft, user=people["kjj_officer"], text="保密答复己", category="B")
+        (sign_off,) = reviewed.tasks().filter(flow_task=ProposalFlow.sign_off)
+        steps.sign_off_complete(task=sign_off, user=people["kjj_head"])
+        (review,) = reviewed.tasks().filter(flow_task=ProposalFlow.review)
+        steps.review_complete(task=review, user=people["secretariat"])
+        reply.refresh_from_db()
+        assignment.follow_up_open(reply=reply, user=people["kjj_officer"])
 
     deadline = Deadline.objects.open().for_subject(open_proposal).get()
     notice = Notice.objects.filter(deadline=deadline).first()
@@ -161,7 +203,8 @@ def world(db):
     duty_assign(duty=duty, lead=kjj, cooperating=[kx])
     return {
         "people": people,
-        "proposals": [open_proposal, signed_proposal],
+        "proposals": [open_proposal, signed_proposal, reviewed],
+        "reassignment": reassignment,
         "outsiders_process": own.processes().get(),
         "duty": duty,
         "department": kjj,
@@ -187,6 +230,13 @@ PK_OBJECTS = {
     "desk:extension_decide": lambda world: world["extension"],
     "desk:calendar_correction_delete": lambda world: world["correction"],
     "desk:task_take": lambda world: world["proposals"][0].tasks().get(flow_task_type="HUMAN"),
+    "proposals:contact_add": lambda world: world["proposals"][1].replies.get(),
+    "proposals:reassignment_request": lambda world: world["proposals"][0].replies.get(),
+    "proposals:follow_up_open": lambda world: world["proposals"][2].replies.get(kind="first"),
+    "proposals:reassignment_decide": lambda world: world["reassignment"],
+    "proposals:opinion_waive": lambda world: world["proposals"][1].opinions.get(),
+    "proposals:evaluation_record": lambda world: world["proposals"][2],
+    "proposals:evaluation_link": lambda world: world["proposals"][2].proposers.get(),
 }
 # who may reach each kind of object; everyone else must get 403 or 404
 SECRETARIAT_ONLY = {
@@ -195,6 +245,11 @@ SECRETARIAT_ONLY = {
     "desk:extension_list",
     "desk:calendar",
     "desk:calendar_year_confirm",
+    "proposals:secretariat_work",
+    "proposals:reassignment_decide",
+    "proposals:opinion_waive",
+    "proposals:evaluation_record",
+    "proposals:evaluation_link",
 }
 OWN_ONLY = {"desk:notification_read": {"kjj_officer"}}
 PROPOSAL_VIEWERS = {"kjj_officer", "kjj_head", "kx_officer", "kx_head", "secretariat", "leader"}
@@ -202,6 +257,8 @@ assert not PROPOSAL_VIEWERS & OUTSIDERS
 DUTY_VIEWERS = PROPOSAL_VIEWERS
 # 催办单/督办单 and extensions: the lead department, the secretariat, the leaders over it
 ESCALATION_VIEWERS = {"kjj_officer", "kjj_head", "secretariat", "leader"}
+# the co-handler's own deadline (its 协办意见): 科协, the secretariat, the leaders over it
+CO_ESCALATION_VIEWERS = {"kx_officer", "kx_head", "secretariat", "leader"}
 
 
 def escalation_markers(world):
@@ -258,6 +315,8 @@ def build_url(route, name, world):
 
 
 def object_kind(route, name):
+    if "opinion__timeout/" in route:
+        return "co_escalation"
     # a ladder timer's pages describe the lead department's deadline
     if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request") or "__timeout/" in route:
         return "escalation"
@@ -265,6 +324,9 @@ def object_kind(route, name):
         "proposals:proposal_detail",
         "desk:task_take",
         "proposals:sign_for",
+        "proposals:contact_add",
+        "proposals:reassignment_request",
+        "proposals:follow_up_open",
     ):
         return "proposal"
     if name == "duties:duty_detail":
@@ -337,9 +399,12 @@ def check_role(client, world, role):
                 failures.append(where + " (management pages are for the secretariat only)")
             continue
         if kind is not None:
-            viewers = {"proposal": PROPOSAL_VIEWERS, "duty": DUTY_VIEWERS, "escalation": ESCALATION_VIEWERS}[
-                kind
-            ]
+            viewers = {
+                "proposal": PROPOSAL_VIEWERS,
+                "duty": DUTY_VIEWERS,
+                "escalation": ESCALATION_VIEWERS,
+                "co_escalation": CO_ESCALATION_VIEWERS,
+            }[kind]
             if role in viewers:
                 is_action = route.endswith(ACTION_SUFFIXES) or name in ACTION_NAMES
                 if not is_action and response.status_code not in (200, 302):
