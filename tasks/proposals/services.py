@@ -41,7 +41,7 @@ def _tell(people, *, proposal, subject, body, key):
     notifications_store(rows)
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def proposal_register(
     *,
     kind,
@@ -113,7 +113,7 @@ def opinions_sync(*, reply, co_handlers, due):
             assign_perm("proposals.give_opinion", department.group, opinion)
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to
 def proposal_sign_for(*, proposal, user, reply=None):
     """签收: the department accepts the proposal and starts handling it; co-handlers are asked
     for their opinions."""
@@ -144,7 +144,7 @@ def proposal_sign_for(*, proposal, user, reply=None):
         )
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def opinion_give(*, opinion, text, user):
     """协办意见: the co-handler sends its opinion to the lead department."""
     if opinion.status != CoHandlingOpinion.Status.PENDING:
@@ -174,7 +174,7 @@ def opinion_give(*, opinion, text, user):
     return opinion
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def opinion_waive(*, opinion, reason, user):
     """The secretariat lets the lead department reply without this co-handler's opinion."""
     if opinion.status != CoHandlingOpinion.Status.PENDING:
@@ -206,7 +206,7 @@ def opinion_waive(*, opinion, reason, user):
     return opinion
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def contact_record(*, reply, contacted_on, way, person, view, user):
     """沟通联系: recorded before the reply; a re-handling needs a new one."""
     if reply.is_released:
@@ -267,7 +267,7 @@ def reply_submit_problems(reply):
     return problems
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def reply_save(*, reply, user, text, category, contact_person="", contact_phone="", cc=""):
     """Keep the draft as typed."""
     if reply.status != Reply.Status.DRAFTING:
@@ -278,7 +278,7 @@ def reply_save(*, reply, user, text, category, contact_person="", contact_phone=
     return reply
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def reply_submit(*, reply, user):
     """The draft goes to the department's head for sign-off (签发)."""
     problems = reply_submit_problems(reply)
@@ -306,7 +306,7 @@ def reply_submit(*, reply, user):
     return reply
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def reply_sign_off(*, reply, user, approve, comment=""):
     """签发, or return the draft with comments (back to drafting, the comments shown)."""
     if reply.status != Reply.Status.SIGN_OFF:
@@ -361,7 +361,7 @@ def _return(reply, user, comment, *, who):
     )
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def reply_review(*, reply, user, release, comment=""):
     """核稿: the secretariat releases the reply to the proposers, or returns it with comments."""
     if reply.status != Reply.Status.REVIEW:

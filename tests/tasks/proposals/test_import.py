@@ -132,7 +132,7 @@ def test_every_problem_names_its_row_and_column_and_nothing_is_written(kjj, kx):
 
 def test_an_unknown_department_gets_the_closest_names(kjj, kx):
     (read,) = proposal_import_parse(workbook(row(主办单位="科学技术"))).rows
-    assert read.errors and "是否指：科技局" in read.errors[0][1]
+    assert read.errors and "科学技术" in read.errors[0][1] and "：科技局" in read.errors[0][1]
 
 
 def test_a_number_already_registered_is_refused(kjj, kx, secretariat):
@@ -157,8 +157,8 @@ def test_confirming_registers_and_assigns_every_row(kjj, kx, jyj, secretariat):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"PK\x03\x04 not really a workbook", "不是有效的 Excel"),
-        ("标题,内容\n".encode(), "不是有效的 Excel"),
+        (b"PK\x03\x04 not really a workbook", "不是有效的Excel"),
+        ("标题,内容\n".encode(), "不是有效的Excel"),
         (workbook(title=None, header=["甲", "乙"]), "表头"),
         (workbook(row(), header=[c for c in TEMPLATE_COLUMNS if c != "主办单位"]), "主办单位"),
     ],
