@@ -140,11 +140,11 @@ def _text(value):
         return f"{value:%Y-%m-%d}"  # a deadline typed as an Excel date
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str) else str(value)
+    return str(value).strip()  # kept as written: 全角 brackets in a title stay
 
 
 def _header_key(value):
-    text = NOTE_IN_BRACKETS.sub("", re.sub(r"\s+", "", _text(value)))
+    text = NOTE_IN_BRACKETS.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value))))
     for key, names in COLUMN_NAMES.items():
         if text in names:
             return key
@@ -307,6 +307,7 @@ class DepartmentResolver:
 
 
 def _sequence(text):
+    text = unicodedata.normalize("NFKC", text)
     if re.fullmatch(r"\d{1,6}", text):
         return int(text)
     return None
