@@ -22,8 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and print only")
         parser.add_argument("--year", type=int, help="the year of deadlines written without one (10月底)")
 
-    def handle(self, *args, file, meeting, dry_run, year, **options):
-        translation.activate("zh-hans")  # the messages are for the secretariat, in Chinese
+    def handle(self, *args, **options):
+        with translation.override("zh-hans"):  # the messages are for the secretariat, in Chinese
+            self.import_duties(**options)
+
+    def import_duties(self, *, file, meeting, dry_run, year, **options):
         joint_meeting = self._meeting(meeting)
         path = Path(file)
         if not path.is_file():
