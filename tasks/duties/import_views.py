@@ -8,14 +8,14 @@ nothing once the preview has expired.
 """
 
 import hashlib
-import io
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
@@ -156,6 +156,6 @@ class DutyExportView(LoginRequiredMixin, generic.View):
 
 
 def _xlsx(content, filename):
-    return FileResponse(
-        io.BytesIO(content), as_attachment=True, filename=filename, content_type=exporting.XLSX_TYPE
-    )
+    response = HttpResponse(content, content_type=exporting.XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -195,6 +195,9 @@ SECRETARIAT_ONLY = {
     "desk:extension_list",
     "desk:calendar",
     "desk:calendar_year_confirm",
+    "duties:import",
+    "duties:import_confirm",
+    "duties:import_template",
 }
 OWN_ONLY = {"desk:notification_read": {"kjj_officer"}}
 PROPOSAL_VIEWERS = {"kjj_officer", "kjj_head", "kx_officer", "kx_head", "secretariat", "leader"}

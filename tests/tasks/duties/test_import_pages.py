@@ -149,7 +149,7 @@ def test_the_template_has_the_columns_and_imports_as_it_is(secretariat_client, n
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response["Content-Disposition"]
-    content = b"".join(response.streaming_content)
+    content = response.content
     sheet = read_workbook(content).active
     rows = [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
     assert rows[1] == ["序号", "重点任务", "具体措施", "牵头领导", "牵头单位", "配合单位", "完成时限"]
@@ -185,3 +185,12 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 def test_the_upload_form_lists_the_meetings(secretariat_client, nantong):
     page = secretariat_client.get(reverse("duties:import")).content.decode()
     assert "南通双创联席会议" in page and reverse("duties:import_template") in page
+
+
+def test_the_duties_menu_offers_the_import_to_the_secretariat_only(client, secretariat, kjj_officer):
+    client.force_login(secretariat)
+    page = client.get(reverse("duties:index")).content.decode()
+    assert reverse("duties:import") in page and reverse("duties:export") in page
+    client.force_login(kjj_officer)
+    page = client.get(reverse("duties:index")).content.decode()
+    assert reverse("duties:import") not in page and reverse("duties:export") in page
