@@ -256,7 +256,7 @@ class DepartmentResolver:
         index = {}
         for department in departments:
             for name in {department.name, department.short_name}:
-                for key in {name, _name_key(name)}:
+                for key in {unicodedata.normalize("NFKC", name), _name_key(name)}:
                     index.setdefault(key, {})[department.pk] = department
         return index
 
