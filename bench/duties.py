@@ -34,17 +34,10 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from bench.desk import (  # noqa: E402  (sets Django up)
-    TEST_CLIENT_SETTINGS,
-    figure,
-    percentile,
-    queries_summary,
-    say,
-    sql,
-    sql_rows,
-    sql_value,
-    units,
-)
+import django
+
+django.setup()
+
 from django.conf import settings  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.cache import cache  # noqa: E402
@@ -56,10 +49,21 @@ from django.utils import timezone  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.desk import (  # noqa: E402
+    TEST_CLIENT_SETTINGS,
+    figure,
+    percentile,
+    queries_summary,
+    say,
+    sql,
+    sql_rows,
+    sql_value,
+    units,
+)
 from config.celery import app as celery_app  # noqa: E402
 from demo.loader import demo_load  # noqa: E402
 from tasks.duties.importing import duty_table_import, duty_table_parse  # noqa: E402
-from tasks.duties.models import Duty, DutyTable, JointMeeting  # noqa: E402
+from tasks.duties.models import Duty, JointMeeting  # noqa: E402
 from tasks.duties.services import duty_assign  # noqa: E402
 
 DUTIES = 200_000
@@ -69,8 +73,18 @@ REQUESTS = 50
 TABLE_ROWS_CLONED = 500
 TARGET_IMPORT_S = 5
 TARGET_P95_MS = 100
-DEADLINES = ["2018年10月15日", "2018-12-31", "10月底", "2018年10月9日—15日", "年底前", "每季度末", "每月28日前", "长期坚持"]
-DEADLINES += ["2018年6月底前完成，每季度末报送进展", "每周五"]
+DEADLINES = [
+    "2018年10月15日",
+    "2018-12-31",
+    "10月底",
+    "2018年10月9日—15日",
+    "年底前",
+    "每季度末",
+    "每月28日前",
+    "长期坚持",
+    "2018年6月底前完成，每季度末报送进展",
+    "每周五",
+]
 
 
 def table_workbook(title, departments, rows, rng):
@@ -168,10 +182,7 @@ def clone(target, departments, meeting, rng):
         "p.lead_id, t.deadline, t.deadline_text, t.cycle, t.report_day "
         "FROM bench_duty_plan p JOIN duties_duty t ON t.id = p.template"
     )
-    sql(
-        "INSERT INTO duties_duty_cooperating (duty_id, department_id) "
-        "SELECT id, co_id FROM bench_duty_plan"
-    )
+    sql("INSERT INTO duties_duty_cooperating (duty_id, department_id) SELECT id, co_id FROM bench_duty_plan")
     duty_type = ContentType.objects.get_for_model(Duty)
     permissions = dict(
         sql_rows(

@@ -93,18 +93,23 @@ def _normalise(text):
 
 def _date(year, month, day, written):
     if not 1 <= month <= 12:
-        raise DeadlineTextError(_("“%(text)s”: there is no month %(month)s.") % {"text": written, "month": month})
+        raise DeadlineTextError(
+            _("“%(text)s”: there is no month %(month)s.") % {"text": written, "month": month}
+        )
     try:
         return datetime.date(year, month, day)
     except ValueError:
         raise DeadlineTextError(
-            _("“%(text)s”: %(month)s月%(day)s日 does not exist.") % {"text": written, "month": month, "day": day}
+            _("“%(text)s”: %(month)s月%(day)s日 does not exist.")
+            % {"text": written, "month": month, "day": day}
         ) from None
 
 
 def _month_end(year, month, written):
     if not 1 <= month <= 12:
-        raise DeadlineTextError(_("“%(text)s”: there is no month %(month)s.") % {"text": written, "month": month})
+        raise DeadlineTextError(
+            _("“%(text)s”: there is no month %(month)s.") % {"text": written, "month": month}
+        )
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -144,7 +149,10 @@ def _dates(part, year):
             found.append((match.start(), when))
             rest = rest[: match.start()] + " " * (end - match.start()) + rest[end:]
     for pattern, end_of in (
-        (QUARTER, lambda m, y: _month_end(y, 3 * ("一二三四".find(m["quarter"]) + 1 or int(m["quarter"])), part)),
+        (
+            QUARTER,
+            lambda m, y: _month_end(y, 3 * ("一二三四".find(m["quarter"]) + 1 or int(m["quarter"])), part),
+        ),
         (HALF, lambda m, y: datetime.date(y, 6, 30) if m["half"] == "上" else datetime.date(y, 12, 31)),
         (MONTH, lambda m, y: _month_part_end(y, int(m["month"]), m["dekad"], part)),
         (YEAR_END, lambda m, y: datetime.date(y, 12, 31)),

@@ -48,7 +48,8 @@ class DutyImportForm(forms.Form):
             raise forms.ValidationError(_("Upload an .xlsx file (Excel 2007 or later)."))
         if upload.size > importing.MAX_FILE_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.") % {"size": importing.MAX_FILE_BYTES // (1024 * 1024)}
+                _("The file is larger than %(size)s MB.")
+                % {"size": importing.MAX_FILE_BYTES // (1024 * 1024)}
             )
         return upload
 
@@ -112,7 +113,9 @@ class DutyImportConfirmView(SecretariatRequiredMixin, generic.View):
             return redirect("duties:import")
         content = upload_unstash(token=confirmation["token"], actor=request.user)
         if content is None:
-            messages.error(request, _("The preview has expired or was already imported; upload the file again."))
+            messages.error(
+                request, _("The preview has expired or was already imported; upload the file again.")
+            )
             return redirect("duties:import")
         if hashlib.sha256(content).hexdigest() != confirmation["sha256"]:
             messages.error(request, _("The file changed after the preview; upload it again."))

@@ -55,7 +55,9 @@ ATTACHMENT_LABEL = re.compile(r"^附件\s*[\d一二三四五六七八九十]*[:�
 NOTE_IN_BRACKETS = re.compile(r"[(（【\[].*?[)）】\]]")
 # 各成员单位 / 各县(市)区政府: names standing for several member units
 ALL_MEMBERS = re.compile(r"^(?:联席会议)?各成员单位$")
-ALL_DISTRICTS = re.compile(r"^各(?:县\(市\)区|县\(市、?区\)|县市区|县\(市\)、区|区县|县区|区县\(市\))(?:人民)?(?:政府)?$")
+ALL_DISTRICTS = re.compile(
+    r"^各(?:县\(市\)区|县\(市、?区\)|县市区|县\(市\)、区|区县|县区|区县\(市\))(?:人民)?(?:政府)?$"
+)
 # 南通市 / 市 / 中共…市委 / 市人民政府 in front of a department's name (not 市场监管局)
 NAME_PREFIX = re.compile(
     r"^(?:中共)?(?:[\u4e00-\u9fff]{2,3}省)?(?:[\u4e00-\u9fff]{2,3}市|市(?!场))?(?:委(?!员)|人民政府|政府)?"
@@ -263,7 +265,9 @@ class DepartmentResolver:
     def resolve(self, cell):
         """(departments, problems, notes) for one cell."""
         departments, problems, notes = [], [], []
-        for name in (part for part in DEPARTMENT_SEPARATORS.split(unicodedata.normalize("NFKC", cell)) if part):
+        for name in (
+            part for part in DEPARTMENT_SEPARATORS.split(unicodedata.normalize("NFKC", cell)) if part
+        ):
             if ALL_MEMBERS.match(name):
                 departments += self.members
             elif ALL_DISTRICTS.match(name):
@@ -272,7 +276,8 @@ class DepartmentResolver:
                     departments += districts
                 else:
                     problems.append(
-                        _("“%(name)s”: the joint meeting has no county or district member units.") % {"name": name}
+                        _("“%(name)s”: the joint meeting has no county or district member units.")
+                        % {"name": name}
                     )
             else:
                 found, problem = self._one(name)
@@ -280,7 +285,8 @@ class DepartmentResolver:
                     departments.append(found)
                     if found.pk not in self.member_ids:
                         notes.append(
-                            _("%(name)s is not a member unit of this joint meeting.") % {"name": found.short_name}
+                            _("%(name)s is not a member unit of this joint meeting.")
+                            % {"name": found.short_name}
                         )
                 else:
                     problems.append(problem)
@@ -293,7 +299,9 @@ class DepartmentResolver:
                 if len(found) == 1:
                     return found[0], None
                 if len(found) > 1:
-                    return None, _("Several departments are called “%(name)s”; use the full name: %(names)s.") % {
+                    return None, _(
+                        "Several departments are called “%(name)s”; use the full name: %(names)s."
+                    ) % {
                         "name": name,
                         "names": "、".join(department.name for department in found),
                     }
@@ -408,8 +416,11 @@ def duty_table_parse(content, *, meeting, year=None, file_name=""):
         if row.sequence is not None:
             if row.sequence in seen:
                 row.errors.append(
-                    ("sequence", _("No. %(number)s is repeated from row %(line)s.")
-                     % {"number": row.sequence, "line": seen[row.sequence]})
+                    (
+                        "sequence",
+                        _("No. %(number)s is repeated from row %(line)s.")
+                        % {"number": row.sequence, "line": seen[row.sequence]},
+                    )
                 )
             else:
                 seen[row.sequence] = line

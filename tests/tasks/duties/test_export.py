@@ -19,7 +19,18 @@ from workflows.escalation.models import Deadline, Light
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = datetime.datetime(2024, 3, 4, 10, 0, tzinfo=SHANGHAI)
-HEADER = ["序号", "重点任务", "具体措施", "牵头领导", "牵头单位", "配合单位", "完成时限", "进展情况", "存在问题", "下步计划"]
+HEADER = [
+    "序号",
+    "重点任务",
+    "具体措施",
+    "牵头领导",
+    "牵头单位",
+    "配合单位",
+    "完成时限",
+    "进展情况",
+    "存在问题",
+    "下步计划",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +57,12 @@ def step_deadline(duty, department, due, light=Light.GREEN):
 
 @pytest.fixture
 def tables(kjj, kx, jyj):
-    meeting = JointMeeting.objects.create(name="南通市大众创业万众创新联席会议", short_name="南通双创", office=kjj)
-    table = DutyTable.objects.create(meeting=meeting, title="2018年重点任务分解表", source="通政发〔2015〕37号")
+    meeting = JointMeeting.objects.create(
+        name="南通市大众创业万众创新联席会议", short_name="南通双创", office=kjj
+    )
+    table = DutyTable.objects.create(
+        meeting=meeting, title="2018年重点任务分解表", source="通政发〔2015〕37号"
+    )
     other = DutyTable.objects.create(meeting=meeting, title="2019年重点任务分解表")
 
     def duty(table, sequence, title, lead, cooperating=(), **fields):
@@ -57,8 +72,15 @@ def tables(kjj, kx, jyj):
         return item
 
     overdue = duty(
-        table, 1, "推进众创空间建设", kjj, [kx], measures="新建众创空间", lead_leader="王副市长",
-        deadline=datetime.date(2024, 3, 1), deadline_text="2024年3月1日",
+        table,
+        1,
+        "推进众创空间建设",
+        kjj,
+        [kx],
+        measures="新建众创空间",
+        lead_leader="王副市长",
+        deadline=datetime.date(2024, 3, 1),
+        deadline_text="2024年3月1日",
     )
     near = duty(table, 2, "加强创业教育", kjj, deadline=datetime.date(2024, 3, 6))
     duty(table, 3, "营造创新氛围", kjj, deadline_text="长期坚持", cycle="quarterly")
@@ -92,7 +114,18 @@ def test_the_export_is_the_import_layout_with_lights_as_colours(client, tables, 
     rows = rows_of(sheet)
     assert rows[0][0] == "通政发〔2015〕37号" and rows[1][0] == "2018年重点任务分解表"
     assert rows[2] == HEADER
-    assert rows[3] == [1, "推进众创空间建设", "新建众创空间", "王副市长", "科技局", "科协", "2024年3月1日", None, None, None]
+    assert rows[3] == [
+        1,
+        "推进众创空间建设",
+        "新建众创空间",
+        "王副市长",
+        "科技局",
+        "科协",
+        "2024年3月1日",
+        None,
+        None,
+        None,
+    ]
     assert rows[4][:7] == [2, "加强创业教育", None, None, "科技局", None, "2024年3月6日"]
     assert rows[5][:7] == [3, "营造创新氛围", None, None, "科技局", None, "长期坚持"]
     assert len(rows) == 6  # 教育局's duty is not 科技局's to see

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tasks.duties.models import Duty, DutyTable
-from tests.tasks.duties.spreadsheets import duty_workbook, nantong  # noqa: F401
+from tests.tasks.duties.spreadsheets import duty_workbook
 
 ROWS = [
     [1, "推进众创空间建设", "", "", "市科技局", "市人社局、市财政局", "2018年6月底前完成，每季度末报送进展"],

@@ -13,10 +13,18 @@ from django.urls import reverse
 from tasks.duties.import_views import SIGNING_SALT
 from tasks.duties.importing import MAX_FILE_BYTES, duty_table_parse
 from tasks.duties.models import Duty, DutyTable
-from tests.tasks.duties.spreadsheets import duty_workbook, nantong, read_workbook  # noqa: F401
+from tests.tasks.duties.spreadsheets import duty_workbook, read_workbook
 
 ROWS = [
-    [1, "推进众创空间建设", "新建众创空间", "", "市科技局", "市人社局、市财政局", "2018年12月底前完成，每季度末报送进展"],
+    [
+        1,
+        "推进众创空间建设",
+        "新建众创空间",
+        "",
+        "市科技局",
+        "市人社局、市财政局",
+        "2018年12月底前完成，每季度末报送进展",
+    ],
     [2, "加强创业教育", "", "", "教育局", "科技局", "10月底"],
 ]
 
@@ -37,7 +45,9 @@ def xlsx(content, name="分解表.xlsx"):
 
 
 def upload(client, meeting, content, name="分解表.xlsx", year=""):
-    return client.post(reverse("duties:import"), {"meeting": meeting.pk, "file": xlsx(content, name), "year": year})
+    return client.post(
+        reverse("duties:import"), {"meeting": meeting.pk, "file": xlsx(content, name), "year": year}
+    )
 
 
 def flashed(response):
@@ -73,7 +83,7 @@ def test_a_preview_with_row_errors_offers_no_confirm_and_writes_nothing(secretar
     assert "2 个问题，未导入任何数据。" in page
     assert "第5行E列「牵头单位」：单位“市科技委”不存在，您是不是要找：科技局？" in page
     assert "第5行G列「完成时限」：“2018年2月30日”：2月30日不存在。" in page
-    assert page.count('class="cell-error"') + page.count("cell-error\"") >= 2
+    assert page.count('class="cell-error"') + page.count('cell-error"') >= 2
     assert 'id="confirm-import"' not in page and "confirmation" not in response.context
     assert not DutyTable.objects.exists() and not Duty.objects.exists()
 
@@ -84,11 +94,17 @@ def test_a_preview_with_row_errors_offers_no_confirm_and_writes_nothing(secretar
         (b"PK\x03\x04 not really a workbook", "分解表.xlsx", "该文件不是有效的Excel工作簿（.xlsx）。"),
         (b"%PDF-1.7", "分解表.pdf", "请上传.xlsx格式的文件"),
         (b"0" * (MAX_FILE_BYTES + 1), "分解表.xlsx", "文件超过10 MB。"),
-        (duty_workbook([[1, "任务", "科技局"]], header=["序号", "重点任务", "牵头单位"]), "分解表.xlsx", "缺少列：完成时限"),
+        (
+            duty_workbook([[1, "任务", "科技局"]], header=["序号", "重点任务", "牵头单位"]),
+            "分解表.xlsx",
+            "缺少列：完成时限",
+        ),
     ],
     ids=["broken", "not-xlsx", "oversized", "missing-column"],
 )
-def test_a_refused_file_writes_nothing_and_keeps_the_choices(secretariat_client, nantong, content, name, message):
+def test_a_refused_file_writes_nothing_and_keeps_the_choices(
+    secretariat_client, nantong, content, name, message
+):
     response = upload(secretariat_client, nantong, content, name=name, year="2018")
     page = response.content.decode()
     assert response.status_code == 200
@@ -104,13 +120,18 @@ def test_confirm_refuses_a_tampered_or_replayed_preview(secretariat_client, nant
     tampered = secretariat_client.post(reverse("duties:import_confirm"), {"confirmation": confirmation + "x"})
     assert tampered.status_code == 302 and flashed(tampered) == ["预览已过期或无效，请重新上传文件。"]
     assert not DutyTable.objects.exists()
-    assert secretariat_client.post(reverse("duties:import_confirm"), {"confirmation": confirmation}).status_code == 302
+    assert (
+        secretariat_client.post(reverse("duties:import_confirm"), {"confirmation": confirmation}).status_code
+        == 302
+    )
     again = secretariat_client.post(reverse("duties:import_confirm"), {"confirmation": confirmation})
     assert flashed(again)[-1] == "预览已过期或已经导入，请重新上传文件。"
     assert DutyTable.objects.count() == 1 and Duty.objects.count() == 2
 
 
-def test_confirm_refuses_a_file_that_changed_after_the_preview(secretariat_client, nantong, secretariat, tmp_path):
+def test_confirm_refuses_a_file_that_changed_after_the_preview(
+    secretariat_client, nantong, secretariat, tmp_path
+):
     preview = upload(secretariat_client, nantong, duty_workbook(ROWS))
     token = signing.loads(preview.context["confirmation"], salt=SIGNING_SALT)["token"]
     stashed = Path(tmp_path) / "imports" / f"{secretariat.pk}-{token}.xlsx"
@@ -168,7 +189,9 @@ def test_an_officer_cannot_open_the_import_pages(client, kjj_officer, name):
 def test_an_officer_cannot_upload_or_confirm(client, kjj_officer, nantong):
     client.force_login(kjj_officer)
     assert upload(client, nantong, duty_workbook(ROWS)).status_code == 403
-    forged = signing.dumps({"token": "x" * 32, "sha256": "", "meeting": nantong.pk, "year": None, "name": "a"}, salt=SIGNING_SALT)
+    forged = signing.dumps(
+        {"token": "x" * 32, "sha256": "", "meeting": nantong.pk, "year": None, "name": "a"}, salt=SIGNING_SALT
+    )
     assert client.post(reverse("duties:import_confirm"), {"confirmation": forged}).status_code == 403
     assert not DutyTable.objects.exists()
 

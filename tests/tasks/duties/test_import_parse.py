@@ -12,7 +12,7 @@ from accounts.imports import ImportFileError
 from accounts.models import AuditEvent
 from tasks.duties.importing import MAX_FILE_BYTES, duty_table_import, duty_table_parse
 from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tests.tasks.duties.spreadsheets import HEADER, duty_workbook, nantong  # noqa: F401
+from tests.tasks.duties.spreadsheets import duty_workbook
 
 D = datetime.date
 
@@ -34,7 +34,15 @@ def short_names(departments):
 def test_a_table_with_title_and_document_rows_is_read_row_by_row(nantong, kjj, jyj):
     content = duty_workbook(
         [
-            [1, "推进众创空间建设", "新建市级以上众创空间10家", "王副市长", "市科技局", "市人社局、市财政局", "2018年10月15日"],
+            [
+                1,
+                "推进众创空间建设",
+                "新建市级以上众创空间10家",
+                "王副市长",
+                "市科技局",
+                "市人社局、市财政局",
+                "2018年10月15日",
+            ],
             [2, "加强创业教育", "高校开设创业课程", "", "南通市教育局", "科技局", "10月底"],
             [3, "营造创新创业氛围", "", "", "中共南通市委宣传部", "各成员单位", "长期坚持"],
         ],
@@ -105,7 +113,15 @@ def test_a_two_row_header_with_lead_and_cooperating_under_responsible_units(nant
 def test_a_merged_key_task_or_lead_applies_to_every_row_it_spans(nantong, kjj, jyj):
     content = duty_workbook(
         [
-            [1, "建设创新创业载体", "建设众创空间", "", "科技局", "人社局", "2018年6月底前完成，每季度末报送进展"],
+            [
+                1,
+                "建设创新创业载体",
+                "建设众创空间",
+                "",
+                "科技局",
+                "人社局",
+                "2018年6月底前完成，每季度末报送进展",
+            ],
             [2, None, "建设科技企业孵化器", "", None, "财政局", "2018年12月"],
             [3, None, "建设大学科技园", "", "教育局", "", "每月28日前"],
         ],
@@ -125,7 +141,15 @@ def test_departments_in_one_cell_are_split_at_every_usual_separator(nantong):
     preview = parse(duty_workbook([[1, "任务", "", "", "科技局", cell, "2018年12月"]]), nantong)
     row = preview.rows[0]
     assert preview.is_valid, preview.messages()
-    assert short_names(row.cooperating) == ["人社局", "财政局", "教育局", "宣传部", "金融办", "南通高新区", "科协"]
+    assert short_names(row.cooperating) == [
+        "人社局",
+        "财政局",
+        "教育局",
+        "宣传部",
+        "金融办",
+        "南通高新区",
+        "科协",
+    ]
     # 科协 is found among every department, and the preview says it is not a member unit
     assert "科协不是本联席会议的成员单位。" in row.notes
 
@@ -169,7 +193,9 @@ def test_the_districts_collective_name_is_an_error_for_a_meeting_without_distric
     meeting = JointMeeting.objects.create(name="浙江中小企业协会工作组", short_name="工作组", office=kjj)
     meeting.members.set([kjj, jyj])
     preview = parse(duty_workbook([[1, "任务", "", "", "科技局", "各县(市)区政府", "2018年12月"]]), meeting)
-    assert preview.messages() == ["第3行F列「配合单位」：“各县(市)区政府”：本联席会议没有县（市）区成员单位。"]
+    assert preview.messages() == [
+        "第3行F列「配合单位」：“各县(市)区政府”：本联席会议没有县（市）区成员单位。"
+    ]
 
 
 def test_an_unknown_department_is_named_with_the_closest_names(nantong):
@@ -196,7 +222,9 @@ def test_the_year_comes_from_the_issue_date_then_the_document_number_then_the_se
 
 
 def test_a_deadline_typed_as_an_excel_date_is_read(nantong):
-    preview = parse(duty_workbook([[1, "任务", "", "", "科技局", "", datetime.datetime(2018, 9, 30)]]), nantong)
+    preview = parse(
+        duty_workbook([[1, "任务", "", "", "科技局", "", datetime.datetime(2018, 9, 30)]]), nantong
+    )
     assert preview.rows[0].deadline == D(2018, 9, 30)
 
 
@@ -241,7 +269,9 @@ def test_every_row_problem_is_named_by_row_and_column(nantong):
 def test_a_table_title_already_imported_for_the_meeting_is_refused(nantong, kjj):
     DutyTable.objects.create(meeting=nantong, title="2018年大众创业万众创新重点任务分解表")
     preview = parse(duty_workbook([[1, "任务", "", "", "科技局", "", "2018年12月"]]), nantong)
-    assert preview.messages() == ["南通双创联席会议已经导入过名为“2018年大众创业万众创新重点任务分解表”的分解表。"]
+    assert preview.messages() == [
+        "南通双创联席会议已经导入过名为“2018年大众创业万众创新重点任务分解表”的分解表。"
+    ]
 
 
 def docx_bytes():
@@ -288,7 +318,15 @@ def test_a_file_that_cannot_be_read_is_refused_as_a_whole(nantong, content, mess
 def test_confirming_creates_draft_duties_and_grants_nobody_anything(nantong, kjj, jyj, secretariat):
     content = duty_workbook(
         [
-            [1, "推进众创空间建设", "新建众创空间", "王副市长", "科技局", "教育局、财政局", "2018年6月底前完成，每季度末报送进展"],
+            [
+                1,
+                "推进众创空间建设",
+                "新建众创空间",
+                "王副市长",
+                "科技局",
+                "教育局、财政局",
+                "2018年6月底前完成，每季度末报送进展",
+            ],
             [2, "加强创业教育", "", "", "教育局", "", "每月28日前"],
         ],
         document="通政发〔2015〕37号",
@@ -301,7 +339,12 @@ def test_confirming_creates_draft_duties_and_grants_nobody_anything(nantong, kjj
         "通政发〔2015〕37号",
     )
     first, second = Duty.objects.filter(table=table).order_by("sequence")
-    assert (first.status, first.lead, first.lead_leader, first.measures) == ("draft", kjj, "王副市长", "新建众创空间")
+    assert (first.status, first.lead, first.lead_leader, first.measures) == (
+        "draft",
+        kjj,
+        "王副市长",
+        "新建众创空间",
+    )
     assert short_names(first.cooperating.order_by("code")) == ["财政局", "教育局"]
     assert (first.deadline, first.deadline_text, first.cycle) == (
         D(2018, 6, 30),
@@ -312,7 +355,10 @@ def test_confirming_creates_draft_duties_and_grants_nobody_anything(nantong, kjj
     assert first.assigned_at is None
     assert (UserObjectPermission.objects.count(), GroupObjectPermission.objects.count()) == permissions
     event = AuditEvent.objects.for_object(table).get()
-    assert (event.actor, event.summary) == (secretariat, "导入重点任务分解表《2018年大众创业万众创新重点任务分解表》，共2项任务")
+    assert (event.actor, event.summary) == (
+        secretariat,
+        "导入重点任务分解表《2018年大众创业万众创新重点任务分解表》，共2项任务",
+    )
 
 
 def test_a_preview_with_errors_cannot_be_imported(nantong, secretariat):
