@@ -10,8 +10,10 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from accounts.imports import ImportFileError
 from accounts.models import AuditEvent
+from demo import data
 from tasks.duties.importing import MAX_FILE_BYTES, duty_table_import, duty_table_parse
 from tasks.duties.models import Duty, DutyTable, JointMeeting
+from tests.conftest import make_department
 from tests.tasks.duties.spreadsheets import duty_workbook
 
 D = datetime.date
@@ -366,3 +368,34 @@ def test_a_preview_with_errors_cannot_be_imported(nantong, secretariat):
     with pytest.raises(ValueError):
         duty_table_import(preview=preview, actor=secretariat)
     assert not DutyTable.objects.exists()
+
+
+def test_the_seven_duties_of_seed_004_import_by_their_units_full_names(db):
+    """The 浙江 working group's 七件事情 (seed 004), written as the association's table would be."""
+    units = {
+        code: make_department(code, name, short, kind)
+        for code, name, short, kind in data.ZHEJIANG_DEPARTMENTS
+    }
+    meeting = JointMeeting.objects.create(
+        name=data.ZHEJIANG_MEETING["name"], short_name="专题赛工作小组", office=units["zj-msc"]
+    )
+    meeting.members.set(units.values())
+    rows = [
+        [
+            number,
+            title,
+            measures,
+            "",
+            units[lead].name,
+            "\n".join(units[c].name for c in others),
+            "2022年7月底前",
+        ]
+        for number, title, measures, lead, others in data.ZHEJIANG_DUTIES
+    ]
+    preview = parse(duty_workbook(rows, title=data.ZHEJIANG_TABLE["title"]), meeting)
+    assert preview.is_valid, preview.messages()
+    assert len(preview.rows) == 7
+    for row, (number, title, _measures, lead, others) in zip(preview.rows, data.ZHEJIANG_DUTIES, strict=True):
+        assert (row.sequence, row.title, row.lead) == (number, title, units[lead])
+        assert row.cooperating == [units[code] for code in others]
+        assert row.deadline == D(2022, 7, 31)
