@@ -195,7 +195,8 @@ def _find_header(grid):
         # a two-row header: 责任单位 over 牵头单位 | 配合单位
         below = grid[index + 1] if index + 1 < len(grid) else []
         under = {_header_key(value): position for position, value in enumerate(below) if _header_key(value)}
-        if under and not below[columns.get("sequence", 0)].isdigit():
+        first_value = below[columns.get("sequence", 0)] if below else ""
+        if under and _sequence(first_value) is None:
             columns.update({key: position for key, position in under.items()})
             index += 1
         return index, columns
