@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from tasks.duties.access import duties_for_user
 from tasks.duties.importing import TEMPLATE_COLUMNS
 from workflows.documents.dates import chinese_date
+from workflows.documents.spreadsheets import template_workbook
 from workflows.escalation.lights import with_light
 from workflows.escalation.models import Light
 
@@ -93,10 +94,12 @@ def _save(workbook):
 
 def duty_table_template():
     """The blank duty table to fill in: a title row, the header, one example row."""
-    workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, "重点任务分解表（示例标题，请改为本表标题）", "", TEMPLATE_COLUMNS)
-    sheet.append([_cell(sheet, value) for value in TEMPLATE_EXAMPLE])
-    return _save(workbook)
+    return template_workbook(
+        title="重点任务分解表（示例标题，请改为本表标题）",
+        columns=TEMPLATE_COLUMNS,
+        examples=[TEMPLATE_EXAMPLE],
+        widths=WIDTHS,
+    )
 
 
 def duty_export(*, user, table=None):

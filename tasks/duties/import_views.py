@@ -21,9 +21,10 @@ from django.views import generic
 
 from accounts.access import SecretariatRequiredMixin
 from accounts.fields import QueryFilterForm
-from accounts.imports import STASH_HOURS, ImportFileError, upload_stash, upload_unstash
+from accounts.imports import STASH_HOURS, upload_stash, upload_unstash
 from tasks.duties import exporting, importing
 from tasks.duties.models import DutyTable, JointMeeting
+from workflows.documents.spreadsheets import MAX_FILE_BYTES, SpreadsheetError
 
 SIGNING_SALT = "duties.import"
 
@@ -46,10 +47,9 @@ class DutyImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an .xlsx file (Excel 2007 or later)."))
-        if upload.size > importing.MAX_FILE_BYTES:
+        if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.")
-                % {"size": importing.MAX_FILE_BYTES // (1024 * 1024)}
+                _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
             )
         return upload
 
@@ -61,7 +61,7 @@ class DutyExportForm(QueryFilterForm):
 def _preview(content, *, meeting, year, file_name):
     try:
         return importing.duty_table_parse(content, meeting=meeting, year=year, file_name=file_name), None
-    except ImportFileError as error:
+    except SpreadsheetError as error:
         return None, str(error)
 
 

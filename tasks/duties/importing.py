@@ -9,25 +9,21 @@ in one transaction, after checking the preview again. The upload page and the
 """
 
 import datetime
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.audit import audit_record
-from accounts.imports import ImportFileError, department_suggestions
+from accounts.department_names import DepartmentNames
 from accounts.models import AuditEvent, Department
 from tasks.duties.deadlines_text import DeadlineTextError, cycle_words, deadline_read
 from tasks.duties.models import Duty, DutyTable
+from workflows.documents.spreadsheets import names_split, sheet_read
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 3000
-HEADER_SEARCH_ROWS = 30
 
 # Column keys and the header texts tables use for them (compared without spaces and notes in
 # brackets, so 牵头\n单位 and 牵头单位（部门） are found too).
@@ -40,27 +36,22 @@ COLUMN_NAMES = {
     "cooperating": ("配合单位", "配合部门", "协办单位", "协办部门", "参与单位", "协同单位"),
     "deadline": ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求", "时限"),
 }
-REQUIRED = ("sequence", "title", "lead", "deadline")
+REQUIRED = ("title", "lead", "sequence", "deadline")  # the first two find the header row
 # The template's header, and the column each key is written under in messages.
 TEMPLATE_COLUMNS = ["序号", "重点任务", "具体措施", "牵头领导", "牵头单位", "配合单位", "完成时限"]
 COLUMN_TITLES = dict(zip(COLUMN_NAMES, TEMPLATE_COLUMNS, strict=True))
 
-DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;/\s]+")
 DOCUMENT_NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fff]{1,12})\s*[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*(?P<number>\d+)\s*号"
 )
 ISSUE_DATE = re.compile(r"(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日")
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 ATTACHMENT_LABEL = re.compile(r"^附件\s*[\d一二三四五六七八九十]*[:：]?$")
-NOTE_IN_BRACKETS = re.compile(r"[(（【\[].*?[)）】\]]")
 # 各成员单位 / 各县(市)区政府: names standing for several member units
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 ALL_MEMBERS = re.compile(r"^(?:联席会议)?各成员单位$")
 ALL_DISTRICTS = re.compile(
     r"^各(?:县\(市\)区|县\(市、?区\)|县市区|县\(市\)、区|区县|县区|区县\(市\))(?:人民)?(?:政府)?$"
-)
-# 南通市 / 市 / 中共…市委 / 市人民政府 in front of a department's name (not 市场监管局)
-NAME_PREFIX = re.compile(
-    r"^(?:中共)?(?:[\u4e00-\u9fff]{2,3}省)?(?:[\u4e00-\u9fff]{2,3}市|市(?!场))?(?:委(?!员)|人民政府|政府)?"
 )
 
 
@@ -135,74 +126,6 @@ class DutyTablePreview:
         return lines
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime | datetime.date):
-        return f"{value:%Y-%m-%d}"  # a deadline typed as an Excel date
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()  # kept as written: 全角 brackets in a title stay
-
-
-def _header_key(value):
-    text = NOTE_IN_BRACKETS.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value))))
-    for key, names in COLUMN_NAMES.items():
-        if text in names:
-            return key
-    return None
-
-
-def _grid(content):
-    """The first sheet with a duty-table header, as rows of texts with merged cells filled in:
-    a value spanning several rows (one lead for three duties) applies to each of them."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(content), data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not .xlsx
-        raise ImportFileError(_("The file is not a valid Excel workbook (.xlsx).")) from exc
-    first = None
-    for sheet in workbook.worksheets:
-        if sheet.max_row > MAX_ROWS + HEADER_SEARCH_ROWS:
-            raise ImportFileError(_("At most %(max)s duties can be imported at once.") % {"max": MAX_ROWS})
-        grid = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            value = grid[merged.min_row - 1][merged.min_col - 1]
-            for row in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-                for column in range(merged.min_col - 1, min(merged.max_col, len(grid[row]))):
-                    grid[row][column] = value
-        if _find_header(grid)[0] is not None:
-            return grid
-        first = grid if first is None else first
-    if not first or not any(any(row) for row in first):
-        raise ImportFileError(_("The workbook is empty."))
-    return first
-
-
-def _find_header(grid):
-    """(index of the header's last row, column key → index) or (None, {})."""
-    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        columns = {}
-        for position, value in enumerate(row):
-            key = _header_key(value)
-            if key and key not in columns:
-                columns[key] = position
-        if "title" not in columns or "lead" not in columns:
-            continue
-        # a two-row header: 责任单位 over 牵头单位 | 配合单位
-        below = grid[index + 1] if index + 1 < len(grid) else []
-        under = {_header_key(value): position for position, value in enumerate(below) if _header_key(value)}
-        first_value = below[columns.get("sequence", 0)] if below else ""
-        if under and _sequence(first_value) is None:
-            columns.update({key: position for key, position in under.items()})
-            index += 1
-        return index, columns
-    return None, {}
-
-
 def _above_header(grid, header_index):
     """(title, document number, issue date) from the rows above the header."""
     title, source, issued_on = "", "", None
@@ -238,37 +161,20 @@ def _table_year(title, source, issued_on, year):
     return year
 
 
-def _name_key(name):
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
-    stripped = NAME_PREFIX.sub("", text, count=1)
-    return stripped or text
-
-
 class DepartmentResolver:
-    """Department names as tables write them (市科技局, 南通市科技局, 中共南通市委宣传部, 科技局),
-    looked up among the meeting's members first, then among every active department."""
+    """Department names as tables write them, looked up among the meeting's members first and
+    then among every active department (``DepartmentNames``); collective names (各成员单位,
+    各县(市)区政府) stand for several member units."""
 
     def __init__(self, meeting):
         self.members = list(meeting.members.filter(is_active=True).order_by("code"))
-        self.everyone = list(Department.objects.filter(is_active=True).order_by("code"))
-        self.indexes = [self._index(self.members), self._index(self.everyone)]
         self.member_ids = {department.pk for department in self.members}
-
-    @staticmethod
-    def _index(departments):
-        index = {}
-        for department in departments:
-            for name in {department.name, department.short_name}:
-                for key in {unicodedata.normalize("NFKC", name), _name_key(name)}:
-                    index.setdefault(key, {})[department.pk] = department
-        return index
+        self.names = DepartmentNames(preferred=self.members)
 
     def resolve(self, cell):
         """(departments, problems, notes) for one cell."""
         departments, problems, notes = [], [], []
-        for name in (
-            part for part in DEPARTMENT_SEPARATORS.split(unicodedata.normalize("NFKC", cell)) if part
-        ):
+        for name in names_split(cell):
             if ALL_MEMBERS.match(name):
                 departments += self.members
             elif ALL_DISTRICTS.match(name):
@@ -281,7 +187,7 @@ class DepartmentResolver:
                         % {"name": name}
                     )
             else:
-                found, problem = self._one(name)
+                found, problem = self.names.find(name)
                 if found:
                     departments.append(found)
                     if found.pk not in self.member_ids:
@@ -293,32 +199,10 @@ class DepartmentResolver:
                     problems.append(problem)
         return list(dict.fromkeys(departments)), problems, notes
 
-    def _one(self, name):
-        for index in self.indexes:
-            for key in (name, _name_key(name)):
-                found = list(index.get(key, {}).values())
-                if len(found) == 1:
-                    return found[0], None
-                if len(found) > 1:
-                    return None, _(
-                        "Several departments are called “%(name)s”; use the full name: %(names)s."
-                    ) % {
-                        "name": name,
-                        "names": "、".join(department.name for department in found),
-                    }
-        suggestions = department_suggestions(_name_key(name), self.everyone)
-        if suggestions:
-            return None, _("Unknown department “%(name)s”. Did you mean: %(suggestions)s?") % {
-                "name": name,
-                "suggestions": "、".join(suggestions),
-            }
-        return None, _("Unknown department “%(name)s”.") % {"name": name}
-
 
 def _sequence(text):
-    text = unicodedata.normalize("NFKC", text)
-    if re.fullmatch(r"\d{1,6}", text):
-        return int(text)
+    if re.fullmatch(r"\d{1,6}", text.translate(FULL_WIDTH_DIGITS)):
+        return int(text.translate(FULL_WIDTH_DIGITS))
     return None
 
 
@@ -387,31 +271,24 @@ def _row(line, values, resolver, year):
 def duty_table_parse(content, *, meeting, year=None, file_name=""):
     """Read and check a duty table for ``meeting``; nothing is written. ``year`` is the year the
     secretariat gives for deadlines without one, when the title and the issue date give none.
-    Raises ``ImportFileError`` when the file as a whole cannot be read."""
-    grid = _grid(content)
-    header_index, columns = _find_header(grid)
-    if header_index is None:
-        raise ImportFileError(
-            _("No header row naming the columns %(columns)s was found in the first %(rows)s rows.")
-            % {"columns": "、".join(TEMPLATE_COLUMNS), "rows": HEADER_SEARCH_ROWS}
-        )
-    missing = [COLUMN_TITLES[key] for key in REQUIRED if key not in columns]
-    if missing:
-        raise ImportFileError(
-            _("The header row (row %(line)s) has no column %(missing)s.")
-            % {"line": header_index + 1, "missing": "、".join(missing)}
-        )
-    header_row = grid[header_index]
-    headers = {key: header_row[position] or COLUMN_TITLES[key] for key, position in columns.items()}
+    Raises ``SpreadsheetError`` when the file as a whole cannot be read."""
+    sheet = sheet_read(
+        content,
+        names=COLUMN_NAMES,
+        required=REQUIRED,
+        titles=COLUMN_TITLES,
+        max_rows=MAX_ROWS,
+        first_data_key="sequence",
+    )
+    grid, header_index = sheet.grid, sheet.header_index
     title, source, issued_on = _above_header(grid, header_index)
     title = title or re.sub(r"\.xlsx$", "", file_name, flags=re.I).strip()
     table_year = _table_year(title, source, issued_on, year)
 
     resolver = DepartmentResolver(meeting)
     rows, seen = [], {}
-    for line, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
-        values = {key: cells[position] if position < len(cells) else "" for key, position in columns.items()}
-        if not any(values.values()) or _is_heading(values):
+    for line, values in sheet.rows():
+        if _is_heading(values):
             continue
         row = _row(line, values, resolver, table_year)
         if row.sequence is not None:
@@ -434,8 +311,8 @@ def duty_table_parse(content, *, meeting, year=None, file_name=""):
         issued_on=issued_on,
         year=table_year,
         rows=rows,
-        columns=columns,
-        headers=headers,
+        columns=sheet.columns,
+        headers=sheet.headers,
     )
     if not title:
         preview.file_errors.append(_("The table has no title row above its header."))

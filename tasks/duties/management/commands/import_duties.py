@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import translation
 
-from accounts.imports import ImportFileError
 from tasks.duties import importing
 from tasks.duties.models import JointMeeting
+from workflows.documents.spreadsheets import MAX_FILE_BYTES, SpreadsheetError
 
 
 class Command(BaseCommand):
@@ -31,13 +31,13 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        if path.stat().st_size > importing.MAX_FILE_BYTES:
-            raise CommandError(f"{file}: larger than {importing.MAX_FILE_BYTES // (1024 * 1024)} MB")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CommandError(f"{file}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
         try:
             preview = importing.duty_table_parse(
                 path.read_bytes(), meeting=joint_meeting, year=year, file_name=path.name
             )
-        except ImportFileError as error:
+        except SpreadsheetError as error:
             raise CommandError(f"{file}: {error}") from error
         if not preview.is_valid:
             for message in preview.messages():
