@@ -250,6 +250,9 @@ SECRETARIAT_ONLY = {
     "proposals:opinion_waive",
     "proposals:evaluation_record",
     "proposals:evaluation_link",
+    "duties:import",
+    "duties:import_confirm",
+    "duties:import_template",
 }
 OWN_ONLY = {"desk:notification_read": {"kjj_officer"}}
 PROPOSAL_VIEWERS = {"kjj_officer", "kjj_head", "kx_officer", "kx_head", "secretariat", "leader"}
