@@ -71,6 +71,15 @@ class Proposal(models.Model):
         blank=True,
         related_name="+",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("handled together with"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        help_text=_("并案: a similar proposal of the session handled by the same departments"),
+    )
 
     class Meta:
         verbose_name = _("suggestion or proposal")

@@ -54,9 +54,11 @@ def proposal_register(
     received_on=None,
     mode=Proposal.Mode.LEAD,
     is_public=True,
+    merged_into=None,
     actor=None,
 ):
-    """登记: record a suggestion or proposal with its proposers (the first one leads)."""
+    """登记: record a suggestion or proposal with its proposers (the first one leads); with
+    ``merged_into``, 并案 with a similar proposal of the session."""
     proposal = Proposal.objects.create(
         kind=kind,
         session=session,
@@ -67,13 +69,15 @@ def proposal_register(
         received_on=received_on,
         mode=mode,
         is_public=is_public,
+        merged_into=merged_into,
     )
     for index, proposer in enumerate(proposers):
         name = Proposer.name_without_title(proposer["name"])
         Proposer.objects.create(proposal=proposal, is_lead=index == 0, **{**proposer, "name": name})
     audit_record(
         action=AuditEvent.Action.REGISTER,
-        summary=f"登记{proposal.get_kind_display()}第{number}号",
+        summary=f"登记{proposal.get_kind_display()}第{number}号"
+        + (f"，与第{merged_into.number}号并案办理" if merged_into else ""),
         actor=actor,
         obj=proposal,
         after={"title": title, "proposers": [Proposer.name_without_title(p["name"]) for p in proposers]},

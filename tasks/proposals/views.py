@@ -43,6 +43,7 @@ from tasks.proposals.models import (
     ReassignmentRequest,
     Reply,
 )
+from tasks.proposals.similar import proposals_similar
 from workflows.desk.inbox import task_workable_by, tasks_inbox_for_user, tasks_queue_for_user
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.lights import light_worst, with_light
@@ -156,10 +157,44 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    @transaction.atomic
-    def form_valid(self, form):
+    def post(self, request, *args, **kwargs):
+        """Before registering, the similar proposals of the session are shown once: the
+        secretariat may take one's departments (same_as), merge with one (merge_into, 并案) or
+        register as typed."""
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
         data = form.cleaned_data
+        similar = proposals_similar(session=data["session"], title=data["title"], content=data["content"])
+        chosen = {proposal.pk: proposal for proposal in similar}
+        if request.POST.get("same_as", "").isdigit() and int(request.POST["same_as"]) in chosen:
+            model = chosen[int(request.POST["same_as"])]
+            changed = request.POST.copy()
+            changed["lead"] = model.lead_department_id
+            changed.setlist(
+                "co_handlers", [str(pk) for pk in model.co_departments.values_list("pk", flat=True)]
+            )
+            changed["similar_seen"] = "1"
+            messages.info(
+                request, _("The departments of No. %(number)s are filled in.") % {"number": model.number}
+            )
+            return self.render_to_response(
+                self.get_context_data(form=self.form_class(data=changed), similar=similar)
+            )
+        if request.POST.get("merge_into", "").isdigit() and int(request.POST["merge_into"]) in chosen:
+            return self.form_valid(form, merged_into=chosen[int(request.POST["merge_into"])])
+        if similar and not request.POST.get("similar_seen"):
+            return self.render_to_response(self.get_context_data(form=form, similar=similar))
+        return self.form_valid(form)
+
+    @transaction.atomic
+    def form_valid(self, form, merged_into=None):
+        data = form.cleaned_data
+        lead, co_handlers = data["lead"], list(data["co_handlers"])
+        if merged_into is not None:  # 并案: handled by the departments of the proposal merged into
+            lead, co_handlers = merged_into.lead_department, list(merged_into.co_departments.all())
         proposal = services.proposal_register(
+            merged_into=merged_into,
             kind=data["kind"],
             session=data["session"],
             sitting=data["sitting"],
@@ -173,12 +208,9 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
             actor=self.request.user,
         )
         assignment.proposal_assign(
-            proposal=proposal,
-            lead=data["lead"],
-            co_handlers=list(data["co_handlers"]),
-            actor=self.request.user,
+            proposal=proposal, lead=lead, co_handlers=co_handlers, actor=self.request.user
         )
-        messages.success(self.request, _("Registered and assigned to %s.") % data["lead"])
+        messages.success(self.request, _("Registered and assigned to %s.") % lead)
         return redirect(proposal)
 
 
