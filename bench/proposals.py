@@ -6,7 +6,10 @@ PROPOSALS proposals through the services (untimed), then completes every user ta
 through the services the pages call (``tasks.proposals.steps``: take and complete under the
 process lock): 签收, the two 协办意见, the draft sent to the head, 签发, the secretariat's release,
 one client. The contact record each reply needs is written untimed between the opinions and the
-draft (it is not a task). Prints ``figure proposal_completions = X /s (target > 150)``.
+draft (it is not a task). Prints ``figure proposal_completions = X /s (target > 150)``. Then a
+workbook of IMPORT_ROWS proposals is checked and confirmed through the import's own functions
+(``proposal_import_parse`` + ``proposal_import_apply``: every row registered and assigned, its
+flow started), timed whole: ``figure proposal_import_1000 = X s (target < 10)``.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jm_bench \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/13 CACHE_URL=redis://127.0.0.1:6379/12 \\
@@ -15,6 +18,7 @@ draft (it is not a task). Prints ``figure proposal_completions = X /s (target > 
 
 import argparse
 import datetime
+import io
 import os
 import sys
 import time
@@ -30,16 +34,24 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
 from viewflow.workflow.models import Task  # noqa: E402
 from viewflow.workflow.status import STATUS  # noqa: E402
 
 from accounts.models import Department, User, UserRole  # noqa: E402
 from tasks.proposals import assignment, services, steps  # noqa: E402
 from tasks.proposals.flows import ProposalFlow  # noqa: E402
+from tasks.proposals.importing import (  # noqa: E402
+    TEMPLATE_COLUMNS,
+    proposal_import_apply,
+    proposal_import_parse,
+)
 from tasks.proposals.models import CoHandlingOpinion  # noqa: E402
 
 PROPOSALS = 100
 TARGET = 150
+IMPORT_ROWS = 1000
+IMPORT_TARGET = 10.0
 
 
 def say(message):
@@ -125,6 +137,32 @@ def run(proposals, kx, people):
     return done, seconds
 
 
+def import_workbook(rows):
+    """IMPORT_ROWS proposals in the template's layout, as a secretariat would fill it in."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["南通市十六届人大一次会议代表建议交办表"])
+    sheet.append(TEMPLATE_COLUMNS)
+    for number in range(1, rows + 1):
+        sheet.append(
+            [
+                "建议",
+                "十六届",
+                f"D{number}",
+                f"关于加强第{number}项民生工作的建议",
+                "建议进一步加强相关工作。" * 20,
+                "石剑波代表",
+                "顾明、陆军",
+                "市科技局",
+                "科协、人社局" if number % 2 else "",
+                "2017年1月5日",
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proposals", type=int, default=PROPOSALS)
@@ -159,6 +197,22 @@ def main():
             "/s",
             f"target > {TARGET}; {done} completions (sign-for, opinion, reply, sign-off, release) "
             f"in {seconds:.1f} s",
+        )
+        content = import_workbook(IMPORT_ROWS)
+        say(f"Importing a workbook of {IMPORT_ROWS} proposals (check, then register and assign)")
+        started = time.perf_counter()
+        preview = proposal_import_parse(content)
+        if not preview.is_valid:
+            raise SystemExit("\n".join(preview.messages()[:10]))
+        imported = proposal_import_apply(preview=preview, actor=people["secretariat"])
+        seconds = time.perf_counter() - started
+        if len(imported) != IMPORT_ROWS:
+            raise SystemExit(f"{len(imported)} of {IMPORT_ROWS} rows imported")
+        figure(
+            "proposal_import_1000",
+            f"{seconds:.1f}",
+            "s",
+            f"target < {IMPORT_TARGET:.0f}; {IMPORT_ROWS} rows checked, registered, assigned, flows started",
         )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

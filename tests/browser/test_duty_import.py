@@ -48,7 +48,7 @@ def test_the_secretariat_previews_and_imports_a_duty_table(live_server, page):
     )
     page.click("#check-file")
     errors = page.wait_for_selector("#import-errors")
-    assert "第6行E列（牵头单位）：未知单位“市科技委”。是否指：科技局？" in errors.inner_text()
+    assert "第6行E列（牵头单位）：单位“市科技委”不存在，您是不是要找：科技局？" in errors.inner_text()
     assert page.locator("#confirm-import").count() == 0
     assert not DutyTable.objects.filter(title=TITLE).exists()
 

@@ -73,7 +73,7 @@ def test_errors_are_printed_one_per_line_and_the_command_fails(nantong, table_fi
     with pytest.raises(CommandError) as failed:
         call_command("import_duties", path, "--meeting", "南通双创联席会议", stdout=io.StringIO(), stderr=err)
     assert err.getvalue().splitlines() == [
-        "第3行E列（牵头单位）：未知单位“市科技委”。是否指：科技局？",
+        "第3行E列（牵头单位）：单位“市科技委”不存在，您是不是要找：科技局？",
         "第3行G列（完成时限）：“2018年2月30日”：2月30日不存在。",
         "第4行A列（序号）：编号1与第3行重复。",
     ]
@@ -84,7 +84,7 @@ def test_errors_are_printed_one_per_line_and_the_command_fails(nantong, table_fi
 def test_an_unknown_meeting_or_a_broken_file_fails(nantong, tmp_path):
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a workbook")
-    with pytest.raises(CommandError, match="文件不是有效的 Excel 工作簿"):
+    with pytest.raises(CommandError, match="该文件不是有效的Excel工作簿"):
         run(str(broken), "--meeting", "南通双创联席会议")
     with pytest.raises(CommandError, match="No joint meeting is called '不存在的会议'"):
         run(str(broken), "--meeting", "不存在的会议")

@@ -82,7 +82,7 @@ def test_a_preview_with_row_errors_offers_no_confirm_and_writes_nothing(secretar
     page = response.content.decode()
     assert response.status_code == 200
     assert "2 个问题，未导入任何数据。" in page
-    assert "第5行E列（牵头单位）：未知单位“市科技委”。是否指：科技局？" in page
+    assert "第5行E列（牵头单位）：单位“市科技委”不存在，您是不是要找：科技局？" in page
     assert "第5行G列（完成时限）：“2018年2月30日”：2月30日不存在。" in page
     assert page.count('class="cell-error"') + page.count('cell-error"') >= 2
     assert 'id="confirm-import"' not in page and "confirmation" not in response.context
@@ -92,7 +92,7 @@ def test_a_preview_with_row_errors_offers_no_confirm_and_writes_nothing(secretar
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"PK\x03\x04 not really a workbook", "分解表.xlsx", "文件不是有效的 Excel 工作簿（.xlsx）。"),
+        (b"PK\x03\x04 not really a workbook", "分解表.xlsx", "该文件不是有效的Excel工作簿（.xlsx）。"),
         (b"%PDF-1.7", "分解表.pdf", "请上传.xlsx格式的文件"),
         (b"0" * (MAX_FILE_BYTES + 1), "分解表.xlsx", "文件大小超过10 MB。"),
         (

@@ -202,7 +202,7 @@ def test_the_districts_collective_name_is_an_error_for_a_meeting_without_distric
 
 def test_an_unknown_department_is_named_with_the_closest_names(nantong):
     preview = parse(duty_workbook([[1, "任务", "", "", "市科技委", "", "2018年12月"]]), nantong)
-    assert preview.messages() == ["第3行E列（牵头单位）：未知单位“市科技委”。是否指：科技局？"]
+    assert preview.messages() == ["第3行E列（牵头单位）：单位“市科技委”不存在，您是不是要找：科技局？"]
     assert preview.rows[0].error_columns == {"lead"}
 
 
@@ -295,10 +295,10 @@ def empty_workbook():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (docx_bytes(), "文件不是有效的 Excel 工作簿（.xlsx）。"),
-        ("序号,重点任务\n1,任务".encode(), "文件不是有效的 Excel 工作簿（.xlsx）。"),
-        (b"", "文件不是有效的 Excel 工作簿（.xlsx）。"),
-        (empty_workbook(), "工作簿是空的。"),
+        (docx_bytes(), "该文件不是有效的Excel工作簿（.xlsx）。"),
+        ("序号,重点任务\n1,任务".encode(), "该文件不是有效的Excel工作簿（.xlsx）。"),
+        (b"", "该文件不是有效的Excel工作簿（.xlsx）。"),
+        (empty_workbook(), "工作簿为空。"),
         (b"x" * (MAX_FILE_BYTES + 1), "文件大小超过10 MB。"),
         (
             duty_workbook([[1, "任务", "科技局"]], header=["序号", "重点任务", "牵头单位"]),
