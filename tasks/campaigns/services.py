@@ -250,9 +250,16 @@ def reminders_send(*, now=None):
                 )
             )
             url = reverse("campaigns:campaign_detail", args=[campaign.pk])
+            prefix = f"campaign-reminder:{campaign.pk}:"
+            already = {
+                int(key[len(prefix) :].split(":")[0])
+                for key in Notification.objects.filter(
+                    idempotency_key__startswith=prefix, idempotency_key__contains=f":{today.isoformat()}:"
+                ).values_list("idempotency_key", flat=True)
+            }
             for host, host_days_due in sorted(expected.items(), key=lambda item: item[0].code):
                 missing = sorted(day for day in host_days_due if (host.pk, day) not in filed)
-                if not missing:
+                if not missing or host.pk in already:
                     continue
                 reminded += 1
                 subject = f"【报送提醒】请于今天{campaign.report_cutoff:%H:%M}前报送活动信息"
