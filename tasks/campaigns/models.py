@@ -156,7 +156,7 @@ class DailyReport(models.Model):
     class Meta:
         verbose_name = _("daily report")
         verbose_name_plural = _("daily reports")
-        ordering = ["campaign", "day", "department"]
+        ordering = ["campaign_id", "day", "department_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "department", "day"], name="unique_daily_report_per_host_day"
@@ -207,7 +207,7 @@ class ReportPhoto(models.Model):
     class Meta:
         verbose_name = _("report photo")
         verbose_name_plural = _("report photos")
-        ordering = ["report", "pk"]
+        ordering = ["pk"]
 
     def __str__(self):
         return self.original_name
@@ -230,7 +230,7 @@ class CampaignBrief(models.Model):
     class Meta:
         verbose_name = _("daily brief")
         verbose_name_plural = _("daily briefs")
-        ordering = ["campaign", "day"]
+        ordering = ["campaign_id", "day"]
         constraints = [models.UniqueConstraint(fields=["campaign", "day"], name="unique_brief_per_day")]
 
     def __str__(self):
@@ -280,7 +280,7 @@ class SummaryRow(models.Model):
     class Meta:
         verbose_name = _("summary table row")
         verbose_name_plural = _("summary table rows")
-        ordering = ["table", "department", "pk"]
+        ordering = ["table_id", "department_id", "pk"]
         indexes = [models.Index(fields=["table", "department"])]
 
     def __str__(self):

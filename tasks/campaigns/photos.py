@@ -21,6 +21,8 @@ PHOTO_MAX_BYTES = 20 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 PHOTO_MAX_PIXELS = 100_000_000  # a 20 MB JPEG is far below; a decompression bomb is not
 THUMBNAIL_SIZE = (320, 320)
+END_MARKERS = {"JPEG": b"\xff\xd9", "PNG": b"IEND"}
+END_WINDOW = 64 * 1024  # cameras may append data after a JPEG's end marker
 PRINT_SIZE = (1200, 1200)
 
 
@@ -74,6 +76,14 @@ def photo_check(upload):
         raise ValidationError(
             _("“%(name)s” is damaged and cannot be read as an image.") % {"name": name}, code="corrupt"
         ) from None
+    if image_format in END_MARKERS:
+        # WeasyPrint turns Pillow's ImageFile.LOAD_TRUNCATED_IMAGES on for the whole process, so
+        # load() accepts a cut-off file: look for the format's end marker instead
+        upload.seek(max(upload.size - END_WINDOW, 0))
+        if END_MARKERS[image_format] not in upload.read():
+            raise ValidationError(
+                _("“%(name)s” is damaged and cannot be read as an image.") % {"name": name}, code="corrupt"
+            )
     if image_format not in PHOTO_FORMATS:
         raise ValidationError(
             _("“%(name)s” is a %(format)s image; upload JPG or PNG photos.")
