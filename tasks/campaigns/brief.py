@@ -85,9 +85,8 @@ def briefs_due(*, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     queued = []
-    for campaign in Campaign.objects.filter(
-        starts_on__lte=today + datetime.timedelta(days=1)
-    ).prefetch_related("activities"):
+    campaigns = Campaign.objects.filter(activities__starts_on__lte=today).distinct()
+    for campaign in campaigns.prefetch_related("activities"):
         if campaign.is_closed(now):
             continue
         queued += [brief.pk for brief in services.briefs_create(campaign=campaign, now=now)]

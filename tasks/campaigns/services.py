@@ -53,6 +53,10 @@ def activity_add(*, campaign, hosts, co_hosts=(), sequence=None, actor=None, **f
     return activity
 
 
+# a report day's cut-off falls at most this long after it (the longest run of days off)
+RECENT = datetime.timedelta(days=14)
+
+
 def campaign_check_open(campaign, now=None):
     """Refuse work on a closed campaign with a message for the form."""
     if campaign.is_closed(now):
@@ -228,11 +232,9 @@ def reminders_send(*, now=None):
         return 0
     rows, reminded = [], 0
     with translation.override(settings.LANGUAGE_CODE):
-        for campaign in (
-            Campaign.objects.filter(starts_on__lte=today + datetime.timedelta(days=1))
-            .filter(activities__ends_on__gte=today - datetime.timedelta(days=14))
-            .distinct()
-        ):
+        for campaign in Campaign.objects.filter(
+            activities__starts_on__lte=today, activities__ends_on__gte=today - RECENT
+        ).distinct():
             if campaign.is_closed(now) or not _reminder_due(campaign, now):
                 continue
             days = campaign.report_days_due_on(today)

@@ -72,7 +72,11 @@ def campaign(fgw, ks_kjj, ks_rsj):
         closes_on=D(2017, 10, 20),
     )
     services.activity_add(
-        campaign=campaign, name="全国“科普日”活动", hosts=[ks_kjj], starts_on=D(2017, 9, 13), ends_on=D(2017, 9, 17)
+        campaign=campaign,
+        name="全国“科普日”活动",
+        hosts=[ks_kjj],
+        starts_on=D(2017, 9, 13),
+        ends_on=D(2017, 9, 17),
     )
     services.activity_add(
         campaign=campaign,
@@ -89,9 +93,16 @@ def campaign(fgw, ks_kjj, ks_rsj):
     )
     for sequence, title, columns, note in [
         (1, "表一：出台政策措施", ["序号", "名称", "单位", "出台时间", "备注"], ""),
-        (2, "表二：服务活动情况", ["序号", "活动名称", "主办单位", "参加人数", "主要内容"], "活动名称包括政策解读等。"),
+        (
+            2,
+            "表二：服务活动情况",
+            ["序号", "活动名称", "主办单位", "参加人数", "主要内容"],
+            "活动名称包括政策解读等。",
+        ),
     ]:
-        SummaryTable.objects.create(campaign=campaign, sequence=sequence, title=title, columns=columns, note=note)
+        SummaryTable.objects.create(
+            campaign=campaign, sequence=sequence, title=title, columns=columns, note=note
+        )
     return campaign
 
 

@@ -60,7 +60,11 @@ def add_hosts(campaign, start, count, officer):
     for number in range(start, start + count):
         host = make_department(f"ks-host-{number}", f"昆山市测试单位{number}", f"测试单位{number}")
         services.activity_add(
-            campaign=campaign, name=f"活动{number}", hosts=[host], starts_on=D(2017, 9, 20), ends_on=D(2017, 9, 26)
+            campaign=campaign,
+            name=f"活动{number}",
+            hosts=[host],
+            starts_on=D(2017, 9, 20),
+            ends_on=D(2017, 9, 26),
         )
         with time_machine.travel(at(2017, 9, 21, 10), tick=False):
             file_report(campaign, host, D(2017, 9, 21), officer)

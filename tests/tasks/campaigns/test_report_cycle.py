@@ -14,7 +14,9 @@ from workflows.notifications.models import Notification
 
 def reminders_to(user):
     return list(
-        Notification.objects.filter(recipient=user, channel="in_app", topic="reminder").values_list("body", flat=True)
+        Notification.objects.filter(recipient=user, channel="in_app", topic="reminder").values_list(
+            "body", flat=True
+        )
     )
 
 
@@ -66,7 +68,9 @@ def test_a_host_that_reported_gets_no_reminder(campaign, ks_rsj, rsj_host):
     assert reminders_to(rsj_host) == []
 
 
-def test_on_a_day_off_nothing_is_reminded_and_the_report_is_due_the_next_working_day(campaign, ks_kjj, kjj_host):
+def test_on_a_day_off_nothing_is_reminded_and_the_report_is_due_the_next_working_day(
+    campaign, ks_kjj, kjj_host
+):
     saturday, sunday, monday = D(2017, 9, 16), D(2017, 9, 17), D(2017, 9, 18)
     with time_machine.travel(at(2017, 9, 16, 15, 0), tick=False):
         assert services.reminders_send() == 0

@@ -49,7 +49,12 @@ def test_a_host_files_a_report_with_photos_and_the_originals_are_kept(host_clien
     )
     report = DailyReport.objects.get()
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
-    assert (report.department, report.text, report.leaders, report.is_late) == (ks_kjj, TEXT, "市政府副市长", False)
+    assert (report.department, report.text, report.leaders, report.is_late) == (
+        ks_kjj,
+        TEXT,
+        "市政府副市长",
+        False,
+    )
     photo = report.photos.get()
     assert photo.original.read() == content and photo.original_name == "现场.jpg"
     assert Image.open(photo.thumbnail).size[0] <= 320
@@ -71,7 +76,9 @@ def test_a_nil_report_needs_no_text(host_client, campaign):
     ],
     ids=["renamed-pdf", "truncated-jpeg"],
 )
-def test_a_file_that_is_not_a_readable_photo_is_refused_and_the_text_kept(host_client, campaign, upload, message):
+def test_a_file_that_is_not_a_readable_photo_is_refused_and_the_text_kept(
+    host_client, campaign, upload, message
+):
     response = post(host_client, campaign, files=[upload])
     page = response.content.decode()
     assert response.status_code == 200 and message in page and upload.name in page
