@@ -7,13 +7,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
-from django.views.decorators.http import require_POST
 
 from accounts import imports as account_imports
 from accounts.access import SecretariatRequiredMixin
@@ -437,10 +436,11 @@ class SummaryView(LoginRequiredMixin, generic.TemplateView):
         return self.render_to_response(self.get_context_data(forms={table.pk: form}))
 
 
-@require_POST
 @login_required
 def summary_row_delete(request, pk):
-    row = access.summary_row_get_for_user(request.user, pk)
+    row = access.summary_row_get_for_user(request.user, pk)  # others' rows: 404 before 405
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.campaign_check_open(row.table.campaign)
     except ValidationError as error:
