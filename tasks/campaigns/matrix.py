@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from tasks.campaigns.models import DailyReport
@@ -85,3 +87,25 @@ def matrix_legend(rows):
     """(state, label, count) of every state shown in a cell."""
     counts = matrix_counts(rows)
     return [(state, label, counts[state]) for state, label in STATES.items() if state != "off"]
+
+
+def matrix_cells_html(rows, *, report_url, file_url, own_department):
+    """The <td> cells of each row as one string: 1,500 cells through the template language cost
+    a second; joined here they cost milliseconds. Only ids, dates and our own labels go in."""
+    labels = {state: escape(str(label)) for state, label in STATES.items()}
+    result = []
+    for department, cells in rows:
+        own = department.pk == own_department
+        parts = []
+        for cell in cells:
+            day = cell.day.isoformat()
+            label = labels[cell.state]
+            if cell.report_id:
+                inner = f'<a href="{report_url}{cell.report_id}/">{label}</a>'
+            elif own and cell.state in ("due", "missing"):
+                inner = f'<a href="{file_url}?day={day}">{label}</a>'
+            else:
+                inner = label
+            parts.append(f'<td class="cell--{cell.state}" data-cell="{department.pk}:{day}">{inner}</td>')
+        result.append((department, mark_safe("".join(parts))))  # noqa: S308 (ids, dates, escaped labels)
+    return result

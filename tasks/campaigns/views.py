@@ -221,16 +221,21 @@ class MatrixView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         campaign = _campaign(self.request, self.kwargs["pk"])
         page, days, rows = _matrix(self.request, campaign)
+        report_url = reverse("campaigns:report_detail", args=[0])[:-2]
+        file_url = reverse("campaigns:report_file", args=[campaign.pk])
+        own_department = self.request.user.department_id
         return super().get_context_data(
             campaign=campaign,
             page=page,
             days=days,
-            rows=rows,
+            rows=matrix.matrix_cells_html(
+                rows, report_url=report_url, file_url=file_url, own_department=own_department
+            ),
             legend=matrix.matrix_legend(rows),
             labels={state: str(label) for state, label in matrix.STATES.items()},
-            report_url=reverse("campaigns:report_detail", args=[0])[:-2],
-            file_url=reverse("campaigns:report_file", args=[campaign.pk]),
-            own_department=self.request.user.department_id,
+            report_url=report_url,
+            file_url=file_url,
+            own_department=own_department,
             **kwargs,
         )
 
