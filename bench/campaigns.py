@@ -232,7 +232,8 @@ def main():
             "brief_40_photos",
             f"{seconds:.2f}",
             "s",
-            f"target < {TARGET_BRIEF_S}; {HOSTS} reports, {PHOTOS} photos, {day_brief.pdf.size / 1024 / 1024:.1f} MB PDF",
+            f"target < {TARGET_BRIEF_S}; {HOSTS} reports, {PHOTOS} photos, "
+            f"{day_brief.pdf.size / 1024 / 1024:.1f} MB PDF",
         )
         if seconds >= TARGET_BRIEF_S:
             missed.append(f"brief {seconds:.1f} s")
