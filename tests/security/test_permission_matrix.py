@@ -8,17 +8,24 @@ here, so every page added later is covered.
 """
 
 import datetime
+import io
 import re
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
+from PIL import Image
 from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import Department, User
+from tasks.campaigns import brief
+from tasks.campaigns import services as campaign_services
+from tasks.campaigns.models import Campaign, ReportPhoto, SummaryRow, SummaryTable
+from tasks.campaigns.photos import photo_store
 from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_assign
 from tasks.proposals import assignment, services, steps
@@ -40,6 +47,8 @@ SECRET_MARKERS = [
     "保密协办意见戊",
     "保密答复己",
     "保密调整理由",
+    "保密活动信息庚",
+    "保密汇总行辛",
 ]
 PUBLIC = {
     "healthz",
@@ -66,6 +75,12 @@ ACTION_NAMES = {
     "proposals:contact_add",
     "proposals:reassignment_request",
     "proposals:follow_up_open",
+    # campaigns: set up by the collecting department, reported and summarised by the hosts
+    "campaigns:activity_create",
+    "campaigns:activity_import",
+    "campaigns:report_file",
+    "campaigns:summary_import",
+    "campaigns:summary_row_delete",
 }
 ROLES = [
     "kjj_officer",
@@ -201,10 +216,12 @@ def world(db):
     table = DutyTable.objects.create(meeting=meeting, title="重点任务分解表")
     duty = Duty.objects.create(table=table, sequence=1, title="保密任务丙", lead=kjj)
     duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+    campaign = campaign_world(kjj, kx, people["kx_officer"])
     return {
         "people": people,
         "proposals": [open_proposal, signed_proposal, reviewed],
         "reassignment": reassignment,
+        "campaign": campaign,
         "outsiders_process": own.processes().get(),
         "duty": duty,
         "department": kjj,
@@ -237,7 +254,73 @@ PK_OBJECTS = {
     "proposals:opinion_waive": lambda world: world["proposals"][1].opinions.get(),
     "proposals:evaluation_record": lambda world: world["proposals"][2],
     "proposals:evaluation_link": lambda world: world["proposals"][2].proposers.get(),
+    **{
+        f"campaigns:{name}": lambda world: world["campaign"]
+        for name in (
+            "campaign_detail",
+            "activity_create",
+            "activity_import",
+            "matrix",
+            "matrix_data",
+            "report_file",
+            "summary",
+            "summary_import",
+            "summary_export",
+        )
+    },
+    "campaigns:report_detail": lambda world: world["campaign"].reports.get(),
+    "campaigns:photo_original": lambda world: ReportPhoto.objects.get(),
+    "campaigns:photo_thumbnail": lambda world: ReportPhoto.objects.get(),
+    "campaigns:brief_pdf": lambda world: world["campaign"].briefs.get(),
+    "campaigns:summary_row_delete": lambda world: SummaryRow.objects.get(),
 }
+
+
+def campaign_world(kjj, kx, kx_officer):
+    """科技局 collects a campaign that 科协 hosts; 科协 has filed a report with a photo and a
+    summary row, and the day's brief is rendered. 教育局 has no part."""
+    campaign = Campaign.objects.create(
+        title="南通双创活动周",
+        organiser=kjj,
+        starts_on=datetime.date(2024, 3, 4),
+        ends_on=datetime.date(2024, 3, 8),
+    )
+    campaign_services.activity_add(
+        campaign=campaign,
+        name="科普讲座",
+        hosts=[kx],
+        starts_on=datetime.date(2024, 3, 4),
+        ends_on=datetime.date(2024, 3, 4),
+    )
+    table = SummaryTable.objects.create(
+        campaign=campaign,
+        sequence=2,
+        title="表二：服务活动情况",
+        columns=["序号", "活动名称", "主办单位", "参加人数", "主要内容"],
+    )
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(image, "JPEG")
+    with time_machine.travel(datetime.datetime(2024, 3, 4, 11, 0, tzinfo=SHANGHAI), tick=False):
+        photo = photo_store(
+            upload=SimpleUploadedFile("photo.jpg", image.getvalue()), user=kx_officer, department=kx
+        )
+        campaign_services.daily_report_file(
+            campaign=campaign,
+            department=kx,
+            day=datetime.date(2024, 3, 4),
+            user=kx_officer,
+            text="保密活动信息庚",
+            photo_ids=[photo.pk],
+        )
+        campaign_services.summary_row_add(
+            table=table, department=kx, cells=["保密汇总行辛", "科协", 30, "讲座"], user=kx_officer
+        )
+    with time_machine.travel(datetime.datetime(2024, 3, 4, 16, 30, tzinfo=SHANGHAI), tick=False):
+        (day_brief,) = campaign_services.briefs_create(campaign=campaign)
+    brief.brief_render(brief_id=day_brief.pk)
+    return campaign
+
+
 # who may reach each kind of object; everyone else must get 403 or 404
 SECRETARIAT_ONLY = {
     "desk:extension_decide",
@@ -262,6 +345,10 @@ DUTY_VIEWERS = PROPOSAL_VIEWERS
 ESCALATION_VIEWERS = {"kjj_officer", "kjj_head", "secretariat", "leader"}
 # the co-handler's own deadline (its 协办意见): 科协, the secretariat, the leaders over it
 CO_ESCALATION_VIEWERS = {"kx_officer", "kx_head", "secretariat", "leader"}
+# a campaign: the collecting department (科技局) and its host (科协); the brief gathers every
+# host's reports, so only the collecting department reads it
+CAMPAIGN_VIEWERS = PROPOSAL_VIEWERS
+BRIEF_VIEWERS = {"kjj_officer", "kjj_head", "secretariat", "leader"}
 
 
 def escalation_markers(world):
@@ -334,6 +421,10 @@ def object_kind(route, name):
         return "proposal"
     if name == "duties:duty_detail":
         return "duty"
+    if name == "campaigns:brief_pdf":
+        return "brief"
+    if name.startswith("campaigns:") and "<int:pk>" in route:
+        return "campaign"
     return None
 
 
@@ -347,6 +438,12 @@ def state_fingerprint():
         list(User.objects.order_by("pk").values_list("pk", "is_active", "department_id")),
         list(Department.objects.order_by("pk").values_list("pk", "name", "is_active")),
     )
+
+
+def body(response):
+    """The text of a page or of a file download (photos, PDFs)."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode(errors="replace")
 
 
 def denied(response):
@@ -372,7 +469,7 @@ def check_role(client, world, role):
             continue
         if response.status_code == 200 and user is not None and role not in ESCALATION_VIEWERS:
             # the lead department's escalation (its extension reason, its notice numbers) stays with it
-            content = response.content.decode(errors="replace")
+            content = body(response)
             leaked = [marker for marker in escalation_markers(world) if marker in content]
             if leaked:
                 failures.append(where + f" (shows the lead department's escalation: {leaked})")
@@ -407,6 +504,8 @@ def check_role(client, world, role):
                 "duty": DUTY_VIEWERS,
                 "escalation": ESCALATION_VIEWERS,
                 "co_escalation": CO_ESCALATION_VIEWERS,
+                "campaign": CAMPAIGN_VIEWERS,
+                "brief": BRIEF_VIEWERS,
             }[kind]
             if role in viewers:
                 is_action = route.endswith(ACTION_SUFFIXES) or name in ACTION_NAMES
@@ -429,7 +528,7 @@ def check_role(client, world, role):
                         failures.append(f"{role} POST {target} ({name}) → {post.status_code}: not refused")
             continue
         if response.status_code == 200 and role in OUTSIDERS:
-            content = response.content.decode(errors="replace")
+            content = body(response)
             leaked = [marker for marker in SECRET_MARKERS if marker in content]
             if leaked:
                 failures.append(where + f" (list shows another department's work: {leaked})")
