@@ -180,9 +180,7 @@ class ActivityImportView(LoginRequiredMixin, generic.View):
 
     def post(self, request, pk):
         if "confirm" in request.POST:
-            content = account_imports.user_import_unstash(
-                token=request.POST.get("token", ""), actor=request.user
-            )
+            content = account_imports.upload_unstash(token=request.POST.get("token", ""), actor=request.user)
             if content is None:
                 messages.error(request, _("The preview has expired; upload the file again."))
                 return redirect(reverse("campaigns:activity_import", args=[pk]))
@@ -200,7 +198,7 @@ class ActivityImportView(LoginRequiredMixin, generic.View):
         content = form.cleaned_data["file"].read()
         context = self._parse(content)
         if context.get("rows") and not context.get("error_count"):
-            context["token"] = account_imports.user_import_stash(content=content, actor=request.user)
+            context["token"] = account_imports.upload_stash(content=content, actor=request.user)
         return self.render({"form": UserImportForm(), **context})
 
 
@@ -483,9 +481,7 @@ class SummaryImportView(LoginRequiredMixin, generic.View):
 
     def post(self, request, pk):
         if "confirm" in request.POST:
-            content = account_imports.user_import_unstash(
-                token=request.POST.get("token", ""), actor=request.user
-            )
+            content = account_imports.upload_unstash(token=request.POST.get("token", ""), actor=request.user)
             if content is None:
                 messages.error(request, _("The preview has expired; upload the file again."))
                 return redirect(reverse("campaigns:summary_import", args=[pk]))
@@ -510,7 +506,7 @@ class SummaryImportView(LoginRequiredMixin, generic.View):
         content = form.cleaned_data["file"].read()
         context = self._parse(content)
         if context.get("rows") is not None and not context.get("error_count") and "file_error" not in context:
-            context["token"] = account_imports.user_import_stash(content=content, actor=request.user)
+            context["token"] = account_imports.upload_stash(content=content, actor=request.user)
         return self.render({"form": UserImportForm(), **context})
 
 
