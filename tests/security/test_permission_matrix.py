@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
@@ -23,7 +24,7 @@ from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_assign
 from tasks.proposals import assignment, services, steps
 from tasks.proposals.flows import ProposalFlow
-from tasks.proposals.models import Proposal
+from tasks.proposals.models import Proposal, ProposalAttachment
 from tests.conftest import make_department, make_user
 from tests.factories import register_and_assign
 from workflows.desk import registry
@@ -99,7 +100,8 @@ def url_patterns():
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     with time_machine.travel(datetime.datetime(2024, 3, 4, 10, 0, tzinfo=SHANGHAI), tick=False):
         kjj = make_department("nt-kjj", "南通市科学技术局", "科技局")
         kx = make_department("nt-kx", "南通市科学技术协会", "科协", "mass_org")
@@ -201,7 +203,11 @@ def world(db):
     table = DutyTable.objects.create(meeting=meeting, title="重点任务分解表")
     duty = Duty.objects.create(table=table, sequence=1, title="保密任务丙", lead=kjj)
     duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+    proposal_attachment = ProposalAttachment.objects.create(
+        proposal=open_proposal, file=ContentFile(b"%PDF-1.4", name="a.pdf"), name="保密建议附件.pdf"
+    )
     return {
+        "proposal_attachment": proposal_attachment,
         "people": people,
         "proposals": [open_proposal, signed_proposal, reviewed],
         "reassignment": reassignment,
@@ -237,6 +243,8 @@ PK_OBJECTS = {
     "proposals:opinion_waive": lambda world: world["proposals"][1].opinions.get(),
     "proposals:evaluation_record": lambda world: world["proposals"][2],
     "proposals:evaluation_link": lambda world: world["proposals"][2].proposers.get(),
+    "proposals:attachment_add": lambda world: world["proposals"][0],
+    "proposals:attachment_download": lambda world: world["proposal_attachment"],
 }
 # who may reach each kind of object; everyone else must get 403 or 404
 SECRETARIAT_ONLY = {
@@ -250,6 +258,7 @@ SECRETARIAT_ONLY = {
     "proposals:opinion_waive",
     "proposals:evaluation_record",
     "proposals:evaluation_link",
+    "proposals:attachment_add",
     "duties:import",
     "duties:import_confirm",
     "duties:import_template",
@@ -330,6 +339,7 @@ def object_kind(route, name):
         "proposals:contact_add",
         "proposals:reassignment_request",
         "proposals:follow_up_open",
+        "proposals:attachment_download",
     ):
         return "proposal"
     if name == "duties:duty_detail":
@@ -347,6 +357,12 @@ def state_fingerprint():
         list(User.objects.order_by("pk").values_list("pk", "is_active", "department_id")),
         list(Department.objects.order_by("pk").values_list("pk", "name", "is_active")),
     )
+
+
+def body(response):
+    """The text of a page or of a download."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode(errors="replace")
 
 
 def denied(response):
@@ -372,7 +388,7 @@ def check_role(client, world, role):
             continue
         if response.status_code == 200 and user is not None and role not in ESCALATION_VIEWERS:
             # the lead department's escalation (its extension reason, its notice numbers) stays with it
-            content = response.content.decode(errors="replace")
+            content = body(response)
             leaked = [marker for marker in escalation_markers(world) if marker in content]
             if leaked:
                 failures.append(where + f" (shows the lead department's escalation: {leaked})")
@@ -429,7 +445,7 @@ def check_role(client, world, role):
                         failures.append(f"{role} POST {target} ({name}) → {post.status_code}: not refused")
             continue
         if response.status_code == 200 and role in OUTSIDERS:
-            content = response.content.decode(errors="replace")
+            content = body(response)
             leaked = [marker for marker in SECRET_MARKERS if marker in content]
             if leaked:
                 failures.append(where + f" (list shows another department's work: {leaked})")
