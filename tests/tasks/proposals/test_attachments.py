@@ -104,7 +104,7 @@ def test_a_file_that_is_not_what_it_claims_refuses_the_registration_and_keeps_th
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"“{name}”不是PDF" in page or f"“{name}”" in page and "内容" in page
+    assert f"“{name}”不是PDF、Office文档或JPG/PNG图片" in page
     assert "关于加快众创空间建设的提案" in page and "王一、李二" in page
     assert "请重新选择附件" in page
     assert not Proposal.objects.exists()
