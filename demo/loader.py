@@ -6,10 +6,9 @@ from django.db import transaction
 from accounts.models import Department, UserRole
 from demo import data
 from demo.campaigns import campaigns_load
+from demo.proposals import proposals_load
 from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_assign
-from tasks.proposals import assignment, services
-from tasks.proposals.models import Proposal
 
 
 def _departments(rows):
@@ -89,24 +88,4 @@ def demo_load():
     _users(departments)
     campaigns_load(departments)
 
-    secretariat = get_user_model().objects.get(username="secretariat")
-    spec = data.PROPOSAL_277
-    if not Proposal.objects.filter(
-        kind=spec["kind"], session=spec["session"], number=spec["number"]
-    ).exists():
-        proposal = services.proposal_register(
-            kind=spec["kind"],
-            session=spec["session"],
-            number=spec["number"],
-            title=spec["title"],
-            content=spec["content"],
-            is_public=spec["is_public"],
-            proposers=spec["proposers"],
-            actor=secretariat,
-        )
-        assignment.proposal_assign(
-            proposal=proposal,
-            lead=departments[spec["lead"]],
-            co_handlers=[departments[code] for code in spec["co_handlers"]],
-            actor=secretariat,
-        )
+    proposals_load(departments)

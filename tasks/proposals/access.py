@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from accounts.access import departments_of, scoped_for_user, sees_everything
-from tasks.proposals.models import Proposal, ProposalProcess, Reply
+from tasks.proposals.models import Proposal, ProposalAttachment, ProposalProcess, Reply
 
 
 def proposals_for_user(user):
@@ -45,3 +45,9 @@ def reply_private_visible(user, reply):
     """Drafts and contact records stay with the handling department, its leaders and the
     secretariat; co-handlers read the released reply."""
     return sees_everything(user) or reply.department_id in departments_of(user) or reply.is_released
+
+
+def attachment_get_for_user(user, pk):
+    """An attachment of a proposal the user may see (others answer 404)."""
+    attachments = ProposalAttachment.objects.filter(proposal__in=proposals_for_user(user).values("pk"))
+    return get_object_or_404(attachments, pk=pk)

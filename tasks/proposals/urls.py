@@ -16,6 +16,10 @@ class ProposalApplication(Application):
     index_path = path("", views.ProposalListView.as_view(), name="index")
     proposal_register_path = path("register/", views.ProposalRegisterView.as_view(), name="proposal_register")
     proposal_detail_path = path("<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail")
+    attachment_add_path = path("<int:pk>/attachments/", views.attachment_add, name="attachment_add")
+    attachment_download_path = path(
+        "attachments/<int:pk>/", views.attachment_download, name="attachment_download"
+    )
     sign_for_path = path("sign-for/<int:task_pk>/", views.sign_for, name="sign_for")
     contact_add_path = path("replies/<int:pk>/contact/", views.ContactAddView.as_view(), name="contact_add")
     reassignment_request_path = path(

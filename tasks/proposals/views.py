@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -23,9 +23,10 @@ from accounts.access import (
 )
 from accounts.audit import audit_timeline
 from accounts.models import Role
-from tasks.proposals import access, assignment, evaluations, services, steps
+from tasks.proposals import access, assignment, attachments, evaluations, services, steps
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.forms import (
+    AttachmentUploadForm,
     ContactForm,
     EvaluationForm,
     PaperEvaluationForm,
@@ -134,6 +135,7 @@ class ProposalDetailView(LoginRequiredMixin, generic.DetailView):
             opinions=self.object.opinions.select_related("department", "given_by"),
             evaluations=self.object.evaluations.select_related("proposer"),
             is_secretariat=is_secretariat(user),
+            attachment_form=AttachmentUploadForm() if is_secretariat(user) else None,
             tasks=tasks,
             my_task_ids=mine,
             takeable_task_ids=takeable,
@@ -207,11 +209,41 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
             proposers=[{"name": name} for name in data["proposer_names"]],
             actor=self.request.user,
         )
+        attachments.attachments_add(proposal=proposal, files=data["attachments"], user=self.request.user)
         assignment.proposal_assign(
             proposal=proposal, lead=lead, co_handlers=co_handlers, actor=self.request.user
         )
         messages.success(self.request, _("Registered and assigned to %s.") % lead)
         return redirect(proposal)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    """The secretariat adds attachments on the proposal's page; a refused upload changes nothing."""
+    require_secretariat(request.user)
+    proposal = get_object_or_404(Proposal, pk=pk)
+    form = AttachmentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        added = attachments.attachments_add(
+            proposal=proposal, files=form.cleaned_data["files"], user=request.user
+        )
+        messages.success(request, _("%(count)d attachment(s) added.") % {"count": len(added)})
+    else:
+        for error in form.errors["files"]:
+            messages.error(request, error)
+    return redirect(proposal)
+
+
+@login_required
+def attachment_download(request, pk):
+    """An attachment, only for those who may see its proposal (others get 404)."""
+    attachment = access.attachment_get_for_user(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
 
 
 @login_required

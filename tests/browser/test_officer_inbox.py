@@ -1,5 +1,5 @@
-"""Journey: the 科技局 officer logs in, sees the Chinese interface and proposal 277 in the inbox,
-and signs for it."""
+"""Journey: the 科技局 officer logs in, sees the Chinese interface and the demo's proposal 310 (277
+is being drafted) in the inbox, and signs for it."""
 
 import pytest
 
@@ -17,7 +17,10 @@ def log_in(page, live_server, username):
     page.click("button[type=submit]")
 
 
-def test_officer_sees_proposal_277_in_the_chinese_inbox_and_signs_for_it(live_server, page):
+TO_SIGN_FOR = "关于支持科技型中小企业申报高新技术企业的建议"
+
+
+def test_officer_sees_a_proposal_in_the_chinese_inbox_and_signs_for_it(live_server, page):
     demo_load()
     page.goto(f"{live_server.url}/")
     assert "登录" in page.title()
@@ -27,17 +30,17 @@ def test_officer_sees_proposal_277_in_the_chinese_inbox_and_signs_for_it(live_se
     page.wait_for_selector("#department-queue")
     assert page.locator("h1").first.inner_text() == "我的待办"
     queue = page.locator("#department-queue")
-    assert "关于在南通市组织社会大众聚力创新的建议" in queue.inner_text()
-    assert "签收" in queue.inner_text()
+    row = queue.locator("tr", has_text=TO_SIGN_FOR)
+    assert "签收" in row.inner_text()
 
     # one click takes the task from the department queue and opens it: no separate 认领
-    queue.get_by_role("button", name="办理").click()
+    row.get_by_role("button", name="办理").click()
     page.wait_for_selector("#sign-for")
-    assert "石剑波" in page.content()
+    assert "吴平" in page.content()
     page.click("#sign-for")
     page.wait_for_selector("text=办理中")
 
-    proposal = Proposal.objects.get(number="277")
+    proposal = Proposal.objects.get(number="310")
     assert proposal.status == Proposal.Status.HANDLING
     assert proposal.signed_for_by.username == "kjj_officer"
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 from PIL import Image
@@ -30,7 +31,7 @@ from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_assign
 from tasks.proposals import assignment, services, steps
 from tasks.proposals.flows import ProposalFlow
-from tasks.proposals.models import Proposal
+from tasks.proposals.models import Proposal, ProposalAttachment
 from tests.conftest import make_department, make_user
 from tests.factories import register_and_assign
 from workflows.desk import registry
@@ -114,7 +115,8 @@ def url_patterns():
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     with time_machine.travel(datetime.datetime(2024, 3, 4, 10, 0, tzinfo=SHANGHAI), tick=False):
         kjj = make_department("nt-kjj", "南通市科学技术局", "科技局")
         kx = make_department("nt-kx", "南通市科学技术协会", "科协", "mass_org")
@@ -217,7 +219,11 @@ def world(db):
     duty = Duty.objects.create(table=table, sequence=1, title="保密任务丙", lead=kjj)
     duty_assign(duty=duty, lead=kjj, cooperating=[kx])
     campaign = campaign_world(kjj, kx, people["kx_officer"])
+    proposal_attachment = ProposalAttachment.objects.create(
+        proposal=open_proposal, file=ContentFile(b"%PDF-1.4", name="a.pdf"), name="保密建议附件.pdf"
+    )
     return {
+        "proposal_attachment": proposal_attachment,
         "people": people,
         "proposals": [open_proposal, signed_proposal, reviewed],
         "reassignment": reassignment,
@@ -273,6 +279,8 @@ PK_OBJECTS = {
     "campaigns:photo_thumbnail": lambda world: ReportPhoto.objects.get(),
     "campaigns:brief_pdf": lambda world: world["campaign"].briefs.get(),
     "campaigns:summary_row_delete": lambda world: SummaryRow.objects.get(),
+    "proposals:attachment_add": lambda world: world["proposals"][0],
+    "proposals:attachment_download": lambda world: world["proposal_attachment"],
 }
 
 
@@ -333,6 +341,7 @@ SECRETARIAT_ONLY = {
     "proposals:opinion_waive",
     "proposals:evaluation_record",
     "proposals:evaluation_link",
+    "proposals:attachment_add",
     "duties:import",
     "duties:import_confirm",
     "duties:import_template",
@@ -417,6 +426,7 @@ def object_kind(route, name):
         "proposals:contact_add",
         "proposals:reassignment_request",
         "proposals:follow_up_open",
+        "proposals:attachment_download",
     ):
         return "proposal"
     if name == "duties:duty_detail":
