@@ -25,7 +25,7 @@ def seed_reply():
 
 
 def letter_277(**changes):
-    salutation, paragraphs, _signature = seed_reply()
+    _salutation, paragraphs, _signature = seed_reply()
     values = {
         "kind": SUGGESTION,
         "recipients": ("石剑波",),
