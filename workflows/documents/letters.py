@@ -58,6 +58,10 @@ class LetterData:
     title: str = ""  # empty: 对{session}第{number}号{建议/提案}的答复
     draft: bool = True
 
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown kind of letter {self.kind!r}: {' or '.join(KINDS)}")
+
     @classmethod
     def from_dict(cls, values):
         """A LetterData from a dict (the process's ``reply_letter_data`` or a job's JSON).
