@@ -5,6 +5,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflows.documents.validators import number_pattern_validate, placeholders_validate
+
+LETTER_KINDS = [("suggestion", _("Suggestion (people's congress)")), ("proposal", _("Proposal (CPPCC)"))]
+
 
 class DocumentSequence(models.Model):
     """The last number issued in one series of documents in one year (e.g. 催 in 2024)."""
@@ -74,3 +78,38 @@ class LetterDocument(models.Model):
     def is_issued(self):
         """Released and rendered: frozen from now on."""
         return not self.is_draft and self.status == self.Status.DONE
+
+
+class LetterTemplate(models.Model):
+    """A department's wording of one kind of reply letter, kept by the secretariat.
+
+    Its texts take placeholders such as ``{proposer}`` (workflows.documents.letter_templates);
+    its number pattern gives the department's document numbers (通科复〔{year}〕{n}号).
+    """
+
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=LETTER_KINDS)
+    number_pattern = models.CharField(
+        _("document number pattern"),
+        max_length=40,
+        validators=[number_pattern_validate],
+        help_text=_("For example 通科复〔{year}〕{n}号."),
+    )
+    opening = models.TextField(_("opening paragraph"), validators=[placeholders_validate])
+    closing = models.TextField(_("closing paragraph"), blank=True, validators=[placeholders_validate])
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=30, blank=True)
+    copy_to = models.TextField(_("copies to (one per line)"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "kind"], name="one_letter_template_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.get_kind_display()}"
