@@ -55,6 +55,16 @@ def _texts(data):
     yield "closing", None, data.closing
 
 
+def _matches(rule, data, pattern, message, wanted=lambda match: True):
+    """A finding for each match of ``pattern`` in the letter's texts; ``message(match)`` says why."""
+    return [
+        Finding(rule, message(match), field, index, match.start(), match.group())
+        for field, index, text in _texts(data)
+        for match in pattern.finditer(text)
+        if wanted(match)
+    ]
+
+
 def _context(text, start, end, around=6):
     return text[max(0, start - around) : end + around]
 
@@ -96,45 +106,38 @@ def document_number_format(data):
                 excerpt=number,
             )
         )
-    for field, index, text in _texts(data):
-        for match in CITED_NUMBER.finditer(text):
-            opening, _year, closing, ordinal, digits = match.groups()
-            if (opening, closing) != ("〔", "〕") or ordinal or digits.startswith("0"):
-                findings.append(
-                    Finding(
-                        "document_number_format",
-                        _(
-                            "The cited document number “%(number)s” must use 〔〕 around the year "
-                            "and no leading zeros or 第."
-                        )
-                        % {"number": match.group()},
-                        field,
-                        index,
-                        match.start(),
-                        match.group(),
-                    )
-                )
+    findings += _matches(
+        "document_number_format",
+        data,
+        CITED_NUMBER,
+        lambda match: (
+            _(
+                "The cited document number “%(number)s” must use 〔〕 around the year "
+                "and no leading zeros or 第."
+            )
+            % {"number": match.group()}
+        ),
+        wanted=lambda match: (
+            match["opening"] + match["closing"] != "〔〕" or match["ordinal"] or match["digits"][0] == "0"
+        ),
+    )
     return findings
 
 
 def date_format(data):
     """Dates written other than 2017年6月29日 (Arabic numerals, full year, no leading zeros)."""
-    findings = []
-    for field, index, text in _texts(data):
-        for pattern in BAD_DATES:
-            for match in pattern.finditer(text):
-                findings.append(
-                    Finding(
-                        "date_format",
-                        _("The date “%(date)s” must be written like 2017年6月29日.")
-                        % {"date": match.group()},
-                        field,
-                        index,
-                        match.start(),
-                        match.group(),
-                    )
-                )
-    return findings
+    return [
+        finding
+        for pattern in BAD_DATES
+        for finding in _matches(
+            "date_format",
+            data,
+            pattern,
+            lambda match: (
+                _("The date “%(date)s” must be written like 2017年6月29日.") % {"date": match.group()}
+            ),
+        )
+    ]
 
 
 def contact_details(data):
@@ -173,21 +176,15 @@ def salutation_kind(data):
     ]
     if names:
         wrong.append(rf"(?:{names})(?:等)?{wrong_title}")
-    findings = []
-    for field, index, text in _texts(data):
-        for match in re.finditer("|".join(wrong), text):
-            findings.append(
-                Finding(
-                    "salutation_kind",
-                    _("“%(text)s” does not match a %(noun)s: address the proposer as %(title)s.")
-                    % {"text": match.group(), "noun": noun, "title": title},
-                    field,
-                    index,
-                    match.start(),
-                    match.group(),
-                )
-            )
-    return findings
+    return _matches(
+        "salutation_kind",
+        data,
+        re.compile("|".join(wrong)),
+        lambda match: (
+            _("“%(text)s” does not match a %(noun)s: address the proposer as %(title)s.")
+            % {"text": match.group(), "noun": noun, "title": title}
+        ),
+    )
 
 
 def result_category(data):

@@ -3,7 +3,6 @@
 import hashlib
 import io
 import re
-import time
 
 import pdfplumber
 import pytest
@@ -12,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from tests.workflows.documents.letter_277 import letter_277
+from tests.workflows.test_worker import wait_for
 from workflows.documents import jobs, rendering, services
 from workflows.documents.models import LetterDocument
 
@@ -157,15 +157,6 @@ def test_the_sweep_requeues_only_renderings_pending_past_the_retry_timeout(setti
     assert rendering.letters_stale_pending() == [(document.pk, document.revision)]
     render_queued(document)
     assert rendering.letters_stale_pending() == []
-
-
-def wait_for(predicate, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_a_real_worker_renders_the_release_queued_after_commit(celery_worker, kjj):
