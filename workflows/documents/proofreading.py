@@ -18,7 +18,8 @@ HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(":
 HALF_WIDTH = re.compile(rf"(?<=[{CJK}])\s*[,:;!?().]|[,:;!?()](?=\s*[{CJK}])")
 # a document number cited in the text: 机关代字 + year in some bracket + number + 号
 CITED_NUMBER = re.compile(
-    r"[\u4e00-\u9fff]{1,12}?[发函字复办]\s*([\[\(（【［〔])\s*(\d{4})\s*([\]\)）】］〕])\s*(第?)(\d+)号"
+    r"[\u4e00-\u9fff]{1,12}?[发函字复办]\s*(?P<opening>[\[\(（【［〔])\s*\d{4}\s*(?P<closing>[\]\)）】］〕])"
+    r"\s*(?P<ordinal>第?)(?P<digits>\d+)号"
 )
 OWN_NUMBER = re.compile(r"[^\s〔〕\[\]【】()（）\d]{1,20}〔\d{4}〕[1-9]\d*号")
 BAD_DATES = (
