@@ -132,10 +132,10 @@ def test_a_bad_number_pattern_is_refused_and_takes_no_number(kjj):
 def test_the_signed_scan_is_archived_with_its_hash_and_checked(kjj):
     document = services.letter_release(subject=kjj, data=letter_277(), number_pattern=PATTERN)
     scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.7 signed and sealed")
-    with pytest.raises(ValidationError, match="issued"):
+    with pytest.raises(ValidationError, match="已印发"):
         services.letter_scan_attach(document=document, upload=scan)
     render_queued(document)
-    with pytest.raises(ValidationError, match="PDF, JPEG or PNG"):
+    with pytest.raises(ValidationError, match="PDF、JPEG或PNG"):
         services.letter_scan_attach(document=document, upload=SimpleUploadedFile("scan.html", b"<html>"))
     document = services.letter_scan_attach(
         document=document, upload=SimpleUploadedFile("s.pdf", b"%PDF-1.7 ok")
