@@ -6,6 +6,8 @@
 2. 100 letters (the 277 reply addressed to 100 proposers, numbered 1 to 100) rendered by two worker
    processes started for the run: wall time from starting the processes to the last PDF, so it
    includes their start-up and first-letter warm-up.
+3. One letter of user text at its worst (markup, CJK Extension B, emoji, 50,000 characters in one
+   paragraph), for information: it must render, as text, in seconds rather than minutes.
 
 Needs no database: the letters are built from plain data, as the Celery task receives them.
 Prints ``figure <name> = <value> <unit> (target ...)`` lines on stdout, with the CPU time of a
@@ -66,6 +68,11 @@ def main():
     # CPU time tells a busy machine (other processes on the same cores) from a slow renderer
     print(f"figure letter_277_render_cpu_median = {statistics.median(cpu_times):.3f} s")
     print(f"figure letter_277_render_p95 = {sorted(times)[int(0.95 * (len(times) - 1))]:.3f} s")
+
+    hostile = letter_277(paragraphs=("<script>长</script>" * 500, "𠀀👍" * 500, "长" * 50_000))
+    started = time.perf_counter()
+    size = len(letter_render_pdf(hostile))
+    print(f"figure letter_60000_characters_render = {time.perf_counter() - started:.1f} s ({size} bytes)")
 
     started = time.perf_counter()
     # spawned, not forked from this warm process: each worker builds its font map as Celery's would
