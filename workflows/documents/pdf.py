@@ -5,7 +5,7 @@ but inline ``data:`` URLs: WeasyPrint's default fetcher would read ``file://`` a
 URLs, so user text could pull local files into a PDF.
 """
 
-import functools
+import threading
 
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -24,12 +24,17 @@ class RefusingURLFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-@functools.cache
+_per_thread = threading.local()
+
+
 def font_configuration():
-    """One Pango font map per worker process: a fresh one per document reopens and re-matches
-    the CJK fonts, about a fifth of a reply letter's rendering time. Our templates declare no
-    ``@font-face``, so nothing of one document stays in it for the next."""
-    return FontConfiguration()
+    """One Pango font map per worker thread: a fresh one per document reopens and re-matches the
+    CJK fonts, about a fifth of a reply letter's rendering time. Our templates declare no
+    ``@font-face``, so nothing of one document stays in it for the next; Pango's font maps are
+    not shared across threads."""
+    if not hasattr(_per_thread, "font_configuration"):
+        _per_thread.font_configuration = FontConfiguration()
+    return _per_thread.font_configuration
 
 
 def pdf_from_html(html):

@@ -9,6 +9,7 @@ import collections
 import io
 import re
 import subprocess
+import threading
 
 import pdfplumber
 import pytest
@@ -16,6 +17,7 @@ from fontTools.ttLib import TTFont
 
 from tests.workflows.documents.letter_277 import letter_277, seed_reply
 from tests.workflows.documents.pdf_reader import Document
+from workflows.documents import pdf
 from workflows.documents.letters import PROPOSAL, letter_html, letter_render_pdf
 
 MM = 72 / 25.4
@@ -201,3 +203,11 @@ def test_user_text_is_printed_as_text_and_nothing_is_fetched():
     assert "尊敬的<i>石剑波</i>代表：" in first
     for paragraph in HOSTILE:
         assert paragraph.replace(" ", "") in text.replace(" ", "")
+
+
+def test_a_thread_reuses_its_font_map_and_threads_never_share_one():
+    mine, theirs = pdf.font_configuration(), []
+    thread = threading.Thread(target=lambda: theirs.append(pdf.font_configuration()))
+    thread.start()
+    thread.join()
+    assert pdf.font_configuration() is mine and theirs[0] is not mine
