@@ -23,6 +23,10 @@ lint:
 bench:
 	.venv/bin/python bench/timers.py
 	.venv/bin/python bench/desk.py
+	.venv/bin/python bench/proposals.py
+	.venv/bin/python bench/duties.py
+	.venv/bin/python bench/campaigns.py
+	.venv/bin/python bench/letters.py
 
 # Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml); slow, not part of CI.
 mutation:

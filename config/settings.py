@@ -236,6 +236,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-outbox": {"task": "notifications.sweep", "schedule": 60.0},
     "sweep-notice-pdfs": {"task": "escalation.notice_pdfs_sweep", "schedule": 60.0},
+    "sweep-letters": {"task": "documents.letters_sweep", "schedule": 60.0},
     "morning-digest": {
         "task": "desk.morning_digest",
         "schedule": crontab(hour=DIGEST_TIME.hour, minute=DIGEST_TIME.minute),

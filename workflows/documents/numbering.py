@@ -7,6 +7,7 @@ issuers queue for it and a rolled-back issue returns its numbers: no gaps, no du
 from django.db import transaction
 
 from workflows.documents.models import DocumentSequence
+from workflows.documents.validators import number_pattern_validate
 
 
 def numbers_take(*, key, year, count=1):
@@ -20,3 +21,15 @@ def numbers_take(*, key, year, count=1):
         sequence.last += count
         sequence.save(update_fields=["last"])
     return range(first, first + count)
+
+
+def document_number_issue(*, pattern, year):
+    """Issue the next document number of ``pattern`` in ``year``: 通科复〔2017〕12号.
+
+    The series is the pattern itself, so departments sharing an issuer's code share one gapless
+    series and never print the same number twice. Call it inside the transaction that stores the
+    number: a rollback returns it.
+    """
+    number_pattern_validate(pattern)
+    [n] = numbers_take(key=f"letter:{pattern}", year=year)
+    return pattern.replace("{year}", str(year)).replace("{n}", str(n))
