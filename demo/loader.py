@@ -7,7 +7,7 @@ from accounts.models import Department, UserRole
 from demo import data
 from tasks.campaigns.models import Campaign, CampaignActivity, SummaryTable
 from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tasks.duties.services import duty_assign
+from tasks.duties.assignment import duty_assign
 from tasks.proposals import assignment, services
 from tasks.proposals.models import Proposal
 

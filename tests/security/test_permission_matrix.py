@@ -20,7 +20,7 @@ from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import Department, User
 from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tasks.duties.services import duty_assign
+from tasks.duties.assignment import duty_assign
 from tasks.proposals import services
 from tasks.proposals.models import Proposal
 from tests.conftest import make_department, make_user

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tasks.duties.services import duty_assign
+from tasks.duties.assignment import duty_assign
 from tests.factories import register_and_assign
 from workflows.desk import inbox
 from workflows.escalation import extensions
