@@ -89,3 +89,10 @@ def step_page(client, user, task):
     if task.status == STATUS.NEW:
         client.post(task.flow_task.reverse("assign", args=[task.process_id, task.pk]))
     return client.get(task.flow_task.reverse("execute", args=[task.process_id, task.pk]))
+
+
+def report_task(report, node):
+    """The open task of ``node`` in the flow of one report (a duty has several report flows)."""
+    return Task.objects.get(
+        process__seed_object_id=report.pk, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    )
