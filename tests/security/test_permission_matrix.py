@@ -14,17 +14,18 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import Department, User
-from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.assignment import duty_assign
+from tasks.duties.models import Attachment, Duty, DutyTable, JointMeeting
 from tasks.proposals import services
 from tasks.proposals.models import Proposal
 from tests.conftest import make_department, make_user
-from tests.factories import register_and_assign
+from tests.factories import duties_in_every_step, register_and_assign
 from workflows.desk import registry
 from workflows.escalation import extensions, notice_pdf
 from workflows.escalation.models import Deadline, Notice
@@ -50,7 +51,7 @@ STAFF_ONLY_PREFIX = "admin/"
 # views whose only purpose is a change: insiders may be refused by role (403), never by scope
 ACTION_SUFFIXES = ("execute/", "assign/", "unassign/", "cancel/", "undo/", "revive/", "deactivate/")
 # a change only the responsible department may make: other insiders are refused by role, not scope
-ACTION_NAMES = {"desk:extension_request", "desk:task_take", "proposals:sign_for"}
+ACTION_NAMES = {"desk:extension_request", "desk:task_take", "proposals:sign_for", "duties:sign_for"}
 ROLES = [
     "kjj_officer",
     "kjj_head",
@@ -159,7 +160,32 @@ def world(db):
     table = DutyTable.objects.create(meeting=meeting, title="重点任务分解表")
     duty = Duty.objects.create(table=table, sequence=1, title="保密任务丙", lead=kjj)
     duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+    # a duty in every step of the duty flows, with an attachment
+    duties = duties_in_every_step(
+        table=table,
+        lead=kjj,
+        cooperating=[kx],
+        people={
+            "lead_officer": people["kjj_officer"],
+            "co_officer": people["kx_officer"],
+            "head": people["kjj_head"],
+            "secretariat": people["secretariat"],
+            "leader": people["leader"],
+        },
+        title="保密任务丙",
+    )
+    attachment = Attachment.objects.create(
+        duty=duty,
+        kind="pdf",
+        file=ContentFile(b"%PDF-1.4", name="a.pdf"),
+        name="保密任务丙附件.pdf",
+        size=8,
+        uploaded_by=people["kjj_officer"],
+    )
     return {
+        "duties": [duty, *duties],
+        "table": table,
+        "attachment": attachment,
         "people": people,
         "proposals": [open_proposal, signed_proposal],
         "outsiders_process": own.processes().get(),
@@ -177,6 +203,10 @@ def world(db):
 PK_OBJECTS = {
     "proposals:proposal_detail": lambda world: world["proposals"][0],
     "duties:duty_detail": lambda world: world["duty"],
+    "duties:duty_assign": lambda world: world["duty"],
+    "duties:table_detail": lambda world: world["table"],
+    "duties:table_assign": lambda world: world["table"],
+    "duties:attachment_download": lambda world: world["attachment"],
     "manage:department_edit": lambda world: world["department"],
     "manage:user_edit": lambda world: world["user"],
     "manage:user_deactivate": lambda world: world["user"],
@@ -190,6 +220,8 @@ PK_OBJECTS = {
 }
 # who may reach each kind of object; everyone else must get 403 or 404
 SECRETARIAT_ONLY = {
+    "duties:duty_assign",
+    "duties:table_assign",
     "desk:extension_decide",
     "desk:calendar_correction_delete",
     "desk:extension_list",
@@ -202,6 +234,8 @@ assert not PROPOSAL_VIEWERS & OUTSIDERS
 DUTY_VIEWERS = PROPOSAL_VIEWERS
 # 催办单/督办单 and extensions: the lead department, the secretariat, the leaders over it
 ESCALATION_VIEWERS = {"kjj_officer", "kjj_head", "secretariat", "leader"}
+# the cooperating department's own deadline (its input to the lead)
+CO_ESCALATION_VIEWERS = {"kx_officer", "kx_head", "secretariat", "leader"}
 
 
 def escalation_markers(world):
@@ -238,12 +272,18 @@ def build_url(route, name, world):
         else:
             pytest.fail(f"URL {name} ({route}) takes <{argument}> the permission matrix cannot fill")
     if "<int:task_pk>" in path and "<int:process_pk>" not in path:
-        # our own one-click step views take the task alone: the open proposal's sign-for task
-        values["task_pk"] = world["proposals"][0].tasks().get(flow_task_type="HUMAN").pk
+        # our own one-click step views take the task alone: the open proposal's or duty's sign-for task
+        subject = world["duties"][0] if name.startswith("duties:") else world["proposals"][0]
+        values["task_pk"] = subject.tasks().filter(flow_task_type="HUMAN").order_by("pk").first().pk
     if "<int:process_pk>" in path:
         task = None
-        for proposal in world["proposals"]:
-            tasks = proposal.tasks()
+        flow = re.search(r"flows/(\w+)/", path)
+        flow_class = {f.__name__.lower().removesuffix("flow"): f for f in registry.flow_classes()}[
+            flow.group(1)
+        ]
+        subjects = world["duties"] if flow_class.__module__.startswith("tasks.duties") else world["proposals"]
+        for subject in subjects:
+            tasks = subject.tasks().filter(process__flow_class=flow_class)
             task = tasks.filter(flow_task__endswith=f".{node}").first() if node else tasks.first()
             if task is not None:
                 break
@@ -259,6 +299,8 @@ def build_url(route, name, world):
 
 def object_kind(route, name):
     # a ladder timer's pages describe the lead department's deadline
+    if "cooperate__timeout/" in route:
+        return "co_escalation"
     if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request") or "__timeout/" in route:
         return "escalation"
     if "<int:process_pk>" in route or name in (
@@ -267,7 +309,7 @@ def object_kind(route, name):
         "proposals:sign_for",
     ):
         return "proposal"
-    if name == "duties:duty_detail":
+    if name in ("duties:duty_detail", "duties:table_detail", "duties:attachment_download", "duties:sign_for"):
         return "duty"
     return None
 
@@ -282,6 +324,12 @@ def state_fingerprint():
         list(User.objects.order_by("pk").values_list("pk", "is_active", "department_id")),
         list(Department.objects.order_by("pk").values_list("pk", "name", "is_active")),
     )
+
+
+def body(response):
+    """The text of a page or of a download."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode(errors="replace")
 
 
 def denied(response):
@@ -307,7 +355,7 @@ def check_role(client, world, role):
             continue
         if response.status_code == 200 and user is not None and role not in ESCALATION_VIEWERS:
             # the lead department's escalation (its extension reason, its notice numbers) stays with it
-            content = response.content.decode(errors="replace")
+            content = body(response)
             leaked = [marker for marker in escalation_markers(world) if marker in content]
             if leaked:
                 failures.append(where + f" (shows the lead department's escalation: {leaked})")
@@ -337,9 +385,12 @@ def check_role(client, world, role):
                 failures.append(where + " (management pages are for the secretariat only)")
             continue
         if kind is not None:
-            viewers = {"proposal": PROPOSAL_VIEWERS, "duty": DUTY_VIEWERS, "escalation": ESCALATION_VIEWERS}[
-                kind
-            ]
+            viewers = {
+                "proposal": PROPOSAL_VIEWERS,
+                "duty": DUTY_VIEWERS,
+                "escalation": ESCALATION_VIEWERS,
+                "co_escalation": CO_ESCALATION_VIEWERS,
+            }[kind]
             if role in viewers:
                 is_action = route.endswith(ACTION_SUFFIXES) or name in ACTION_NAMES
                 if not is_action and response.status_code not in (200, 302):
@@ -361,7 +412,7 @@ def check_role(client, world, role):
                         failures.append(f"{role} POST {target} ({name}) → {post.status_code}: not refused")
             continue
         if response.status_code == 200 and role in OUTSIDERS:
-            content = response.content.decode(errors="replace")
+            content = body(response)
             leaked = [marker for marker in SECRET_MARKERS if marker in content]
             if leaked:
                 failures.append(where + f" (list shows another department's work: {leaked})")
@@ -378,7 +429,7 @@ def test_permission_matrix(client, world, role):
 def test_matrix_world_covers_every_registered_process(world):
     """Every registered process's task pages are requested above: the world holds a task of each
     of its nodes that has pages."""
-    covered = {task.flow_task for proposal in world["proposals"] for task in proposal.tasks()}
+    covered = {task.flow_task for subject in world["proposals"] + world["duties"] for task in subject.tasks()}
     for entry in registry.processes():
         nodes_with_urls = {node for node in entry.flow_class.instance.nodes() if getattr(node, "urls", None)}
         assert nodes_with_urls <= covered, f"the matrix world has no task of {entry.flow_class.__name__}"
