@@ -9,6 +9,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import Department, User, UserRole
 from tasks.duties import services as duty_services
+from tasks.duties import steps
 from tasks.duties.assignment import duty_assign
 from tasks.duties.flows import DutyFlow, DutyReportFlow
 from tasks.duties.models import Duty
@@ -81,14 +82,7 @@ def register_and_assign(
 
 
 def step_complete(task, user, write=lambda: None):
-    """Take a human step of a flow as ``user``, make its write (the step's service) and complete
-    it, as the step's page does."""
-    with task.activation() as activation:
-        if activation.task.status == STATUS.NEW:
-            activation.assign(user)
-        write()
-        activation.start(None)
-        activation.execute()
+    steps.step_complete(task=task, user=user, write=write)
 
 
 def duties_in_every_step(*, table, lead, cooperating, people, title):

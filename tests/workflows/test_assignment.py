@@ -3,8 +3,8 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import AuditEvent
 from tasks.duties.access import duties_for_user
-from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.assignment import duty_assign
+from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.services import duty_reassign
 from tasks.proposals import assignment
 from tasks.proposals.access import proposals_for_user

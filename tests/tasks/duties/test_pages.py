@@ -46,7 +46,9 @@ def grid(client, user, **params):
     return response.content.decode()
 
 
-def test_officers_see_their_departments_duties_and_no_drafts(client, duties, kjj_officer, kx_officer, jyj_officer):
+def test_officers_see_their_departments_duties_and_no_drafts(
+    client, duties, kjj_officer, kx_officer, jyj_officer
+):
     page = grid(client, kjj_officer)
     assert "建设众创空间" in page and "启动建设众创社区" in page
     assert "保密任务丙" not in page and "未交办的草稿任务" not in page
@@ -58,7 +60,9 @@ def test_officers_see_their_departments_duties_and_no_drafts(client, duties, kjj
     assert client.get(duties[2].get_absolute_url()).status_code == 404
 
 
-def test_the_secretariat_sees_drafts_and_assigns_one_from_the_table_page(client, duties, table, secretariat, kjj_officer):
+def test_the_secretariat_sees_drafts_and_assigns_one_from_the_table_page(
+    client, duties, table, secretariat, kjj_officer
+):
     client.force_login(secretariat)
     page = client.get(reverse("duties:table_detail", args=[table.pk])).content.decode()
     assert "未交办的草稿任务" in page and 'id="table-assign"' in page
@@ -94,7 +98,9 @@ def report_form_post(client, duty, officer, files, **fields):
     client.force_login(officer)
     client.post(reverse("duties:sign_for", args=[open_task(duty, DutyFlow.sign_for).pk]))
     write = open_task(duty, DutyReportFlow.write)
-    return step_post(client, officer, write, {"progress": "已建成众创空间12家", "attachments": files, **fields})
+    return step_post(
+        client, officer, write, {"progress": "已建成众创空间12家", "attachments": files, **fields}
+    )
 
 
 def test_an_exe_renamed_pdf_is_refused_and_the_typed_text_stays(client, duties, kjj_officer):
@@ -109,7 +115,9 @@ def test_an_exe_renamed_pdf_is_refused_and_the_typed_text_stays(client, duties, 
 
 
 def test_a_file_over_20_mb_is_refused(client, duties, kjj_officer):
-    big = SimpleUploadedFile("大文件.pdf", PDF + b"0" * (ATTACHMENT_MAX_BYTES + 1 - len(PDF)), "application/pdf")
+    big = SimpleUploadedFile(
+        "大文件.pdf", PDF + b"0" * (ATTACHMENT_MAX_BYTES + 1 - len(PDF)), "application/pdf"
+    )
     response = report_form_post(client, duties[1], kjj_officer, [big])
     assert response.status_code == 200
     assert "20 MB" in response.content.decode()
@@ -129,7 +137,9 @@ def test_attachments_are_typed_by_content_and_downloaded_only_by_those_who_see_t
     client.force_login(kjj_officer)
     client.post(reverse("duties:sign_for", args=[open_task(duty, DutyFlow.sign_for).pk]))
     step_post(client, kx_officer, open_task(duty, DutyFlow.cooperate), {"content": "科协意见"})
-    response = step_post(client, kjj_officer, open_task(duty, DutyReportFlow.write), {"progress": "完成", "attachments": files})
+    response = step_post(
+        client, kjj_officer, open_task(duty, DutyReportFlow.write), {"progress": "完成", "attachments": files}
+    )
     assert response.status_code == 302
     kinds = sorted(Attachment.objects.values_list("kind", flat=True))
     assert kinds == ["docx", "jpg"]

@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.assignment import duty_assign
+from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tests.factories import register_and_assign
 from workflows.desk import inbox
 from workflows.escalation import extensions

@@ -14,8 +14,8 @@ from viewflow.workflow import flow, lock
 
 from config.urls import urlpatterns as site_urlpatterns
 from tasks.duties.access import duties_for_user
-from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.duties.assignment import duty_assign
+from tasks.duties.models import Duty, DutyTable, JointMeeting
 from workflows.desk import digest, inbox, registry
 from workflows.desk.viewsets import ScopedFlowViewset, ScopedWorkflowAppViewset
 from workflows.notifications.models import Notification
