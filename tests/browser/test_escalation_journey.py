@@ -9,18 +9,22 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from demo.loader import demo_load
+from tasks.proposals.flows import ProposalFlow
+from tasks.proposals.models import Proposal
 from tests.browser.test_officer_inbox import log_in
 from workflows.escalation import dispatcher
 from workflows.escalation.models import Deadline, Extension, Notice
+from workflows.notifications.models import Notification
 from workflows.workdays.calendar import add_working_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def fire_next_rung():
-    Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED).update(
-        scheduled=timezone.now() - datetime.timedelta(minutes=1)
-    )
+    # the proposal's ladder only: the demo's duties have deadlines of their own
+    Task.objects.filter(
+        flow_task_type="TIMER", status=STATUS.SCHEDULED, process__flow_class=ProposalFlow
+    ).update(scheduled=timezone.now() - datetime.timedelta(minutes=1))
     dispatcher.timers_fire()
 
 
@@ -28,10 +32,14 @@ def test_officer_asks_for_an_extension_after_a_urging_notice_and_the_secretariat
     live_server, page, browser
 ):
     demo_load()
+    # the demo's duties told the officer of their own hand-overs: read already
+    Notification.objects.filter(recipient__username="kjj_officer", url__startswith="/duties/").update(
+        read_at=timezone.now()
+    )
     fire_next_rung()  # the reminder
     fire_next_rung()  # the 催办
     assert Notice.objects.filter(kind=Notice.Kind.URGING).exists()
-    deadline = Deadline.objects.get()
+    deadline = Deadline.objects.for_subject(Proposal.objects.get(number="277")).get()
     new_due = add_working_days(deadline.due, 5)
 
     log_in(page, live_server, "kjj_officer")

@@ -31,7 +31,9 @@ def test_officer_sees_proposal_277_in_the_chinese_inbox_and_signs_for_it(live_se
     assert "签收" in queue.inner_text()
 
     # one click takes the task from the department queue and opens it: no separate 认领
-    queue.get_by_role("button", name="办理").click()
+    queue.locator("tr", has_text="关于在南通市组织社会大众聚力创新的建议").get_by_role(
+        "button", name="办理"
+    ).click()
     page.wait_for_selector("#sign-for")
     assert "石剑波" in page.content()
     page.click("#sign-for")
