@@ -1,14 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django.views.decorators.http import require_POST
-from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -19,6 +17,7 @@ from tasks.duties.flows import DutyFlow
 from tasks.duties.forms import DutyFilterForm, TableAssignForm
 from tasks.duties.models import Duty
 from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
+from workflows.desk.steps import one_click
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.lights import light_worst, with_light
 
@@ -209,21 +208,10 @@ def attachment_download(request, pk):
 @login_required
 def sign_for(request, task_pk):
     """签收 from the desk or the duty page in one click (POST): take and complete the step."""
-    user = request.user
-    task = get_object_or_404(Task.objects.select_related("process"), pk=task_pk, flow_task=DutyFlow.sign_for)
-    if not (
-        tasks_queue_for_user(user).filter(pk=task.pk).exists()
-        or tasks_inbox_for_user(user).filter(pk=task.pk).exists()
-    ):
-        raise Http404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        steps.sign_for_complete(task=task, user=user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    except FlowLockFailed:
-        messages.error(request, _("The item is being updated by someone else; please try again."))
-    else:
-        messages.success(request, _("Signed for."))
-    return redirect(task.process.artifact)
+    return one_click(
+        request,
+        task_pk=task_pk,
+        node=DutyFlow.sign_for,
+        complete=steps.sign_for_complete,
+        success_message=_("Signed for."),
+    )
