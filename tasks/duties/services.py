@@ -8,11 +8,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
+from viewflow.workflow.status import PROCESS
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Role, User
 from tasks.duties.models import Attachment, CooperationInput, Duty, ProgressReport, ReassignmentRequest
 from workflows.assignment import WorkAssignment, work_reassign
+from workflows.escalation.models import Deadline
 from workflows.escalation.notices import subject_title
 from workflows.notifications.models import Notification
 from workflows.notifications.outbox import message_rows, notifications_store
@@ -280,6 +282,16 @@ def report_sign_off(*, report, user, approve, comment=""):
         _lead_tell(duty, event, f"【退回修改】{report}", f"单位负责人退回修改：{comment}")
 
 
+def duty_finish(*, duty, report):
+    """The duty is done: it reports no more. Its other open report flows are cancelled (their
+    timers with them) and their deadlines closed."""
+    duty.status, duty.completed_at = Duty.Status.DONE, timezone.now()
+    duty.save(update_fields=["status", "completed_at"])
+    for process in duty.processes().filter(status=PROCESS.NEW).exclude(seed_object_id=report.pk):
+        process.flow_class.instance.cancel(process)
+    Deadline.objects.open().for_subject(duty).update(closed_at=timezone.now())
+
+
 @transaction.atomic
 def report_review(*, report, user, accept, note=""):
     """The secretariat accepts a report, or returns it to the lead department with a reason.
@@ -295,9 +307,9 @@ def report_review(*, report, user, accept, note=""):
     if report.kind == ProgressReport.Kind.COMPLETION:
         if not accept:
             duty.status = Duty.Status.RETURNED
+            duty.save(update_fields=["status"])
         elif not duty.leader_confirmation:
-            duty.status, duty.completed_at = Duty.Status.DONE, timezone.now()
-        duty.save(update_fields=["status", "completed_at"])
+            duty_finish(duty=duty, report=report)
     event = audit_record(
         action=AuditEvent.Action.APPROVE if accept else AuditEvent.Action.RETURN,
         summary=f"联席会议办公室审阅通过{report}" if accept else f"联席会议办公室退回{report}：{note}",
@@ -319,8 +331,7 @@ def report_confirm(*, report, user, comment=""):
     duty = report.duty
     report.confirmed_by, report.confirmed_at = user, timezone.now()
     report.save(update_fields=["confirmed_by", "confirmed_at"])
-    duty.status, duty.completed_at = Duty.Status.DONE, timezone.now()
-    duty.save(update_fields=["status", "completed_at"])
+    duty_finish(duty=duty, report=report)
     event = audit_record(
         action=AuditEvent.Action.APPROVE,
         summary=f"分管领导确认办结{('：' + comment) if comment else ''}",

@@ -125,3 +125,22 @@ def test_a_late_report_is_urged_then_supervised_and_stays_red_until_submitted(
     assert (report.status, report.percentage) == (ProgressReport.Status.SUBMITTED, 30)
     with at(2024, 4, 20, 9, 5):
         assert dispatcher.timers_fire() == 0
+
+
+def test_a_finished_duty_cancels_its_open_progress_report(
+    client, monthly, kjj_officer, kjj_head, secretariat
+):
+    sign_for(client, monthly, kjj_officer)
+    (report,) = reports_open_due()
+    completion = ProgressReport.objects.get(duty=monthly, kind=ProgressReport.Kind.COMPLETION)
+    step_post(client, kjj_officer, report_task(completion, DutyReportFlow.write), {"progress": "全部完成"})
+    step_post(client, kjj_head, report_task(completion, DutyReportFlow.sign_off), {"decision": "approve"})
+    step_post(client, secretariat, report_task(completion, DutyReportFlow.review), {"decision": "approve"})
+    monthly.refresh_from_db()
+    assert monthly.status == Duty.Status.DONE
+    progress_process = monthly.processes().get(seed_object_id=report.pk)
+    assert progress_process.status == "CANCELED"
+    assert not Deadline.objects.open().for_subject(monthly).exists()
+    with at(2024, 4, 20, 9, 5):
+        assert dispatcher.timers_fire() == 0
+    assert not Notice.objects.exists()
