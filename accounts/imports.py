@@ -261,8 +261,9 @@ def _stash_dir():
     return folder
 
 
-def user_import_stash(*, content, actor):
-    """Keep a previewed file until it is confirmed; returns the token the confirm form carries."""
+def upload_stash(*, content, actor):
+    """Keep a previewed upload (any import's) until it is confirmed; returns the token the
+    confirm form carries."""
     cutoff = time.time() - STASH_HOURS * 3600
     for old in _stash_dir().glob("*.xlsx"):
         if old.stat().st_mtime < cutoff:
@@ -272,7 +273,7 @@ def user_import_stash(*, content, actor):
     return token
 
 
-def user_import_unstash(*, token, actor):
+def upload_unstash(*, token, actor):
     """The previewed file for this token and user (once), or None."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{32}", token):
         return None

@@ -6,12 +6,15 @@ revoked when it is reassigned.
 """
 
 from axes.utils import reset as axes_reset
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from guardian.models import GroupObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_record_many
 from accounts.models import AuditEvent, Department, User, UserRole
 
 PERM_LABELS = {"view": "查看", "handle": "办理"}
@@ -47,12 +50,44 @@ def department_perm_revoke(*, department, perm, obj, actor=None):
 
 
 def work_access_grant(*, obj, lead, others, lead_perms, other_perms, actor=None):
-    """Give the lead department and the other departments on a piece of work their access."""
-    for perm in lead_perms:
-        department_perm_grant(department=lead, perm=perm, obj=obj, actor=actor)
-    for department in others:
-        for perm in other_perms:
-            department_perm_grant(department=department, perm=perm, obj=obj, actor=actor)
+    """Give the lead department and the other departments on a piece of work their access: the
+    same rows and audit events as ``department_perm_grant`` for each, in three statements (an
+    import assigns thousands of pieces of work in one go)."""
+    grants = [(lead, perm) for perm in lead_perms]
+    grants += [(department, perm) for department in others for perm in other_perms]
+    if not grants:
+        return
+    content_type = ContentType.objects.get_for_model(obj)
+    codenames = {perm.split(".", 1)[1] for _department, perm in grants}
+    permissions = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in Permission.objects.filter(codename__in=codenames).select_related("content_type")
+    }
+    GroupObjectPermission.objects.bulk_create(
+        [
+            GroupObjectPermission(
+                group_id=department.group_id,
+                permission=permissions[perm],
+                content_type=content_type,
+                object_pk=str(obj.pk),
+            )
+            for department, perm in grants
+        ],
+        ignore_conflicts=True,
+    )
+    audit_record_many(
+        [
+            {
+                "action": AuditEvent.Action.PERM_GRANT,
+                "summary": f"授予{department}{_perm_label(perm)}权限",
+                "actor": actor,
+                "obj": obj,
+                "department": department,
+                "after": {"department": department.code, "perm": perm},
+            }
+            for department, perm in grants
+        ]
+    )
 
 
 def work_access_revoke(*, obj, lead, others, lead_perms, other_perms, actor=None):

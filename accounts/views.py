@@ -148,7 +148,7 @@ class UserImportView(SecretariatRequiredMixin, generic.View):
         content = form.cleaned_data["file"].read()
         context = self._parse(content)
         if context.get("rows") and not context.get("error_count"):
-            context["token"] = imports.user_import_stash(content=content, actor=request.user)
+            context["token"] = imports.upload_stash(content=content, actor=request.user)
         return render(request, self.template_name, {"form": UserImportForm(), **context})
 
     def _parse(self, content):
@@ -159,7 +159,7 @@ class UserImportView(SecretariatRequiredMixin, generic.View):
         return {"rows": rows, "error_count": sum(1 for row in rows if row.errors)}
 
     def _confirm(self, request):
-        content = imports.user_import_unstash(token=request.POST.get("token", ""), actor=request.user)
+        content = imports.upload_unstash(token=request.POST.get("token", ""), actor=request.user)
         if content is None:
             messages.error(request, _("The preview has expired; upload the file again."))
             return redirect(reverse("manage:user_import"))

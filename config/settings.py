@@ -245,6 +245,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "desk.morning_digest",
         "schedule": crontab(hour=DIGEST_TIME.hour, minute=DIGEST_TIME.minute),
     },
+    # campaign reminders (the hour before the cut-off) and daily briefs (after it)
+    "campaign-deadlines": {"task": "campaigns.deadlines_sweep", "schedule": crontab(minute="*/5")},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

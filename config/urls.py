@@ -6,6 +6,7 @@ from viewflow.urls import Site
 from accounts.urls import ManageApplication
 from accounts.views import AccountViewset
 from config.health import healthz
+from tasks.campaigns.urls import CampaignApplication
 from tasks.duties.urls import DutyApplication
 from tasks.proposals.urls import ProposalApplication
 from workflows.desk import registry
@@ -27,6 +28,7 @@ site = JointMeetingSite(
         DeskApplication(),
         ProposalApplication(),
         DutyApplication(),
+        CampaignApplication(),
         ManageApplication(),
         # every registered process's task pages, scoped per object
         ScopedWorkflowAppViewset(

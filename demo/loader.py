@@ -5,7 +5,7 @@ from django.db import transaction
 
 from accounts.models import Department, UserRole
 from demo import data, duties
-from tasks.campaigns.models import Campaign, CampaignActivity, SummaryTable
+from demo.campaigns import campaigns_load
 from tasks.duties.models import JointMeeting
 from tasks.proposals import assignment, services
 from tasks.proposals.models import Proposal
@@ -32,15 +32,6 @@ def _meeting(spec, departments, member_codes):
     )
     meeting.members.add(*(departments[code] for code in member_codes))
     return meeting
-
-
-def _campaign(spec, departments):
-    fields = {k: v for k, v in spec.items() if k not in ("title", "organiser", "participants")}
-    campaign, _created = Campaign.objects.get_or_create(
-        title=spec["title"], defaults={"organiser": departments[spec["organiser"]], **fields}
-    )
-    campaign.participants.add(*(departments[code] for code in spec.get("participants", [])))
-    return campaign
 
 
 def _users(departments):
@@ -82,31 +73,8 @@ def demo_load():
     nantong = _meeting(data.NANTONG_MEETING, departments, [row[0] for row in data.NANTONG_MEMBERS])
     zhejiang = _meeting(data.ZHEJIANG_MEETING, departments, [row[0] for row in data.ZHEJIANG_DEPARTMENTS])
 
-    kunshan = _campaign(data.KUNSHAN_CAMPAIGN, departments)
-    for sequence, name, hosts, starts_on, ends_on, place, description in data.KUNSHAN_ACTIVITIES:
-        activity, _created = CampaignActivity.objects.get_or_create(
-            campaign=kunshan,
-            sequence=sequence,
-            defaults={
-                "name": name,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-                "place": place,
-                "description": description,
-            },
-        )
-        activity.hosts.add(*(departments[code] for code in hosts))
-        kunshan.participants.add(*(departments[code] for code in hosts))
-
-    guangdong = _campaign(data.GUANGDONG_CAMPAIGN, departments)
-    for sequence, title, columns, note in data.GUANGDONG_SUMMARY_TABLES:
-        SummaryTable.objects.get_or_create(
-            campaign=guangdong,
-            sequence=sequence,
-            defaults={"title": title, "columns": columns, "note": note},
-        )
-
     _users(departments)
+    campaigns_load(departments)
     duties.duties_load(nantong=nantong, zhejiang=zhejiang, departments=departments)
 
     secretariat = get_user_model().objects.get(username="secretariat")

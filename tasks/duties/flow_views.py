@@ -165,7 +165,7 @@ class ReportSignOffView(StepView):
     template_name = "duties/step_report_decide.html"
     form_class = forms.DecisionForm
     success_message = _("Decision saved.")
-    heading = _("Head's sign-off")
+    heading = _("Head's review")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=self.report, heading=self.heading, **kwargs)

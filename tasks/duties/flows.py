@@ -12,9 +12,6 @@ confirms a completion when the duty asks for it. Steps with a deadline ride the 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.activation import Activation
-from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes.split import SplitActivation
 
 from accounts.models import Role
 from tasks.duties import services
@@ -30,34 +27,7 @@ from tasks.duties.flow_views import (
 from tasks.duties.models import CooperationInput, DutyProcess, ProgressReport
 from workflows.escalation.deadlines import DeadlineTerms
 from workflows.escalation.node import Ladder
-
-
-class FanOutActivation(SplitActivation):
-    @Activation.status.super()
-    def activate(self):
-        """One task per item that a branch's ``data_source`` returns, the item as its data."""
-        for node, cond, data_source in self.flow_task._branches:
-            if cond and not cond(self):
-                continue
-            if data_source is None:
-                self.next_tasks.append((node, None))
-            else:
-                self.next_tasks += [(node, item) for item in data_source(self)]
-        if not self.next_tasks:
-            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
-
-
-class FanOut(flow.Split):
-    """A parallel split over a list known only at run time (e.g. the cooperating departments).
-
-    viewflow documents ``Split.Next(data_source=...)`` but 2.4.0 ignores it; this node honours it.
-    """
-
-    activation_class = FanOutActivation
-
-    def Next(self, node, case=None, data_source=None):
-        self._activate_next.append((node, case, data_source))
-        return self
+from workflows.nodes import FanOut
 
 
 class CooperationStep(flow.View):
@@ -122,7 +92,7 @@ class DutyFlow(flow.Flow):
 
     has_cooperating = flow.If(this.cooperating_exist).Then(this.inputs).Else(this.end)
 
-    inputs = FanOut().Next(this.cooperate, data_source=this.cooperation_open)
+    inputs = FanOut().Each(this.cooperate, this.cooperation_open)
 
     cooperate = (
         CooperationStep(CooperationView.as_view())
@@ -196,7 +166,7 @@ class DutyReportFlow(flow.Flow):
 
     sign_off = (
         flow.View(ReportSignOffView.as_view())
-        .Annotation(title=_("Head's sign-off"))
+        .Annotation(title=_("Head's review"))
         .Permission("duties.sign_off_duty", obj=_duty)
         .onCreate(this.heads_tell)
         .Next(this.signed_off)

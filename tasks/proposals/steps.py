@@ -1,4 +1,5 @@
-"""Completing a step of the proposal flow in one request, outside its own page."""
+"""Completing a step of the proposal flow in one call, outside its own page: the one-click
+签收 of the desk, and the services' path the benchmark and tests drive."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,24 +8,93 @@ from viewflow.workflow.status import STATUS
 
 from tasks.proposals import services
 from tasks.proposals.flows import ProposalFlow
+from tasks.proposals.models import CoHandlingOpinion
+from workflows.engine import task_activation
 
 
 @transaction.atomic
-def sign_for_complete(*, task, user):
-    """签收 in one click: take the sign-for task if it still waits in the department's queue, and
-    complete it. ``task.activation()`` holds the process lock and re-reads the task under it. The
+def step_complete(*, task, user, node, write, taken_message=None):
+    """Take ``task`` (a step of ``node``) if it still waits in the queue, run ``write(task)``
+    and complete it, all under the process lock (``task_activation`` re-reads the task). The
     caller has checked that the user may take it."""
-    with task.activation() as activation:
+    with task_activation(task) as activation:
         task = activation.task
-        if task.flow_task != ProposalFlow.sign_for or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
-            raise ValidationError(_("This item has already been signed for."))
+        if task.flow_task != node or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise ValidationError(taken_message or _("This step has already been completed."))
         if task.status == STATUS.ASSIGNED and task.owner_id != user.pk:
             raise ValidationError(
                 _("%(name)s has already taken this task.") % {"name": task.owner.get_full_name()}
             )
         if task.status == STATUS.NEW:
             activation.assign(user)
-        services.proposal_sign_for(proposal=task.process.artifact, user=user)
+        write(task)
         activation.start(None)
         activation.execute()
     return task
+
+
+def sign_for_complete(*, task, user):
+    """签收 in one click."""
+
+    def write(task):
+        reply = task.process.proposal_reply
+        services.proposal_sign_for(proposal=reply.proposal, user=user, reply=reply)
+
+    return step_complete(
+        task=task,
+        user=user,
+        node=ProposalFlow.sign_for,
+        write=write,
+        taken_message=_("This item has already been signed for."),
+    )
+
+
+def opinion_complete(*, task, user, text):
+    def write(task):
+        services.opinion_give(
+            opinion=CoHandlingOpinion.objects.get(pk=task.data["opinion"]), text=text, user=user
+        )
+
+    return step_complete(task=task, user=user, node=ProposalFlow.opinion, write=write)
+
+
+def opinion_waive_complete(*, opinion, user, reason):
+    """The secretariat waives an awaited opinion: the co-handler's step is done in its stead."""
+    task = opinion.reply.process.task_set.get(
+        flow_task=ProposalFlow.opinion, data__opinion=opinion.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    )
+    with task.activation() as activation:
+        if activation.task.status == STATUS.ASSIGNED:
+            activation.unassign()
+        activation.assign(user)
+        services.opinion_waive(opinion=opinion, reason=reason, user=user)
+        activation.start(None)
+        activation.execute()
+    return task
+
+
+def draft_complete(*, task, user, **draft):
+    """Save the draft as given and send it to the head."""
+
+    def write(task):
+        reply = task.process.proposal_reply
+        services.reply_save(reply=reply, user=user, **draft)
+        services.reply_submit(reply=reply, user=user)
+
+    return step_complete(task=task, user=user, node=ProposalFlow.draft, write=write)
+
+
+def sign_off_complete(*, task, user, approve=True, comment=""):
+    def write(task):
+        services.reply_sign_off(
+            reply=task.process.proposal_reply, user=user, approve=approve, comment=comment
+        )
+
+    return step_complete(task=task, user=user, node=ProposalFlow.sign_off, write=write)
+
+
+def review_complete(*, task, user, release=True, comment=""):
+    def write(task):
+        services.reply_review(reply=task.process.proposal_reply, user=user, release=release, comment=comment)
+
+    return step_complete(task=task, user=user, node=ProposalFlow.review, write=write)

@@ -17,3 +17,20 @@ class ProposalApplication(Application):
     proposal_register_path = path("register/", views.ProposalRegisterView.as_view(), name="proposal_register")
     proposal_detail_path = path("<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail")
     sign_for_path = path("sign-for/<int:task_pk>/", views.sign_for, name="sign_for")
+    contact_add_path = path("replies/<int:pk>/contact/", views.ContactAddView.as_view(), name="contact_add")
+    reassignment_request_path = path(
+        "replies/<int:pk>/reassignment/", views.ReassignmentRequestView.as_view(), name="reassignment_request"
+    )
+    follow_up_path = path("replies/<int:pk>/follow-up/", views.follow_up_open, name="follow_up_open")
+    secretariat_work_path = path("office/", views.SecretariatWorkView.as_view(), name="secretariat_work")
+    reassignment_decide_path = path(
+        "reassignments/<int:pk>/", views.ReassignmentDecideView.as_view(), name="reassignment_decide"
+    )
+    opinion_waive_path = path(
+        "opinions/<int:pk>/waive/", views.OpinionWaiveView.as_view(), name="opinion_waive"
+    )
+    evaluation_record_path = path(
+        "<int:pk>/evaluations/", views.EvaluationRecordView.as_view(), name="evaluation_record"
+    )
+    evaluation_link_path = path("proposers/<int:pk>/link/", views.evaluation_link, name="evaluation_link")
+    evaluate_path = path("evaluate/<str:token>/", views.evaluate, name="evaluate")

@@ -2,23 +2,49 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from accounts.access import (
+    SecretariatRequiredMixin,
+    departments_of,
+    is_secretariat,
+    require_secretariat,
+    sees_everything,
+)
 from accounts.audit import audit_timeline
 from accounts.models import Role
-from tasks.proposals import access, assignment, services, steps
+from tasks.proposals import access, assignment, evaluations, services, steps
 from tasks.proposals.flows import ProposalFlow
-from tasks.proposals.forms import ProposalFilterForm, ProposalRegisterForm
-from tasks.proposals.models import Proposal
-from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
+from tasks.proposals.forms import (
+    ContactForm,
+    EvaluationForm,
+    PaperEvaluationForm,
+    ProposalFilterForm,
+    ProposalRegisterForm,
+    ReasonForm,
+    ReassignmentDecisionForm,
+    ReassignmentRequestForm,
+)
+from tasks.proposals.models import (
+    CoHandlingOpinion,
+    Evaluation,
+    Proposal,
+    Proposer,
+    ReassignmentRequest,
+    Reply,
+)
+from tasks.proposals.similar import proposals_similar
+from workflows.desk.inbox import task_workable_by, tasks_inbox_for_user, tasks_queue_for_user
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.lights import light_worst, with_light
 
@@ -92,7 +118,22 @@ class ProposalDetailView(LoginRequiredMixin, generic.DetailView):
             .filter(process__in=self.object.processes())
             .values_list("pk", flat=True)
         )
+        replies = list(
+            self.object.replies.select_related("department", "submitted_by", "signed_off_by", "released_by")
+            .prefetch_related("contacts", "opinions__department")
+            .order_by("round", "pk")
+        )
+        for reply in replies:
+            reply.private_visible = access.reply_private_visible(user, reply) and (
+                sees_everything(user) or reply.department_id in departments_of(user)
+            )
+            reply.text_visible = access.reply_private_visible(user, reply)
+            reply.is_mine = user.department_id == reply.department_id
         return super().get_context_data(
+            replies=replies,
+            opinions=self.object.opinions.select_related("department", "given_by"),
+            evaluations=self.object.evaluations.select_related("proposer"),
+            is_secretariat=is_secretariat(user),
             tasks=tasks,
             my_task_ids=mine,
             takeable_task_ids=takeable,
@@ -116,13 +157,50 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    @transaction.atomic
-    def form_valid(self, form):
+    def post(self, request, *args, **kwargs):
+        """Before registering, the similar proposals of the session are shown once: the
+        secretariat may take one's departments (same_as), merge with one (merge_into, 并案) or
+        register as typed."""
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
         data = form.cleaned_data
+        similar = proposals_similar(session=data["session"], title=data["title"], content=data["content"])
+        chosen = {proposal.pk: proposal for proposal in similar}
+        if request.POST.get("same_as", "").isdigit() and int(request.POST["same_as"]) in chosen:
+            model = chosen[int(request.POST["same_as"])]
+            changed = request.POST.copy()
+            changed["lead"] = model.lead_department_id
+            changed.setlist(
+                "co_handlers", [str(pk) for pk in model.co_departments.values_list("pk", flat=True)]
+            )
+            changed["similar_seen"] = "1"
+            messages.info(
+                request, _("The departments of No. %(number)s are filled in.") % {"number": model.number}
+            )
+            return self.render_to_response(
+                self.get_context_data(form=self.form_class(data=changed), similar=similar)
+            )
+        if request.POST.get("merge_into", "").isdigit() and int(request.POST["merge_into"]) in chosen:
+            return self.form_valid(form, merged_into=chosen[int(request.POST["merge_into"])])
+        if similar and not request.POST.get("similar_seen"):
+            return self.render_to_response(self.get_context_data(form=form, similar=similar))
+        return self.form_valid(form)
+
+    @transaction.atomic
+    def form_valid(self, form, merged_into=None):
+        data = form.cleaned_data
+        lead, co_handlers = data["lead"], list(data["co_handlers"])
+        if merged_into is not None:  # 并案: handled by the departments of the proposal merged into
+            lead, co_handlers = merged_into.lead_department, list(merged_into.co_departments.all())
         proposal = services.proposal_register(
+            merged_into=merged_into,
             kind=data["kind"],
             session=data["session"],
+            sitting=data["sitting"],
             number=data["number"],
+            received_on=data["received_on"],
+            mode=data["mode"],
             title=data["title"],
             content=data["content"],
             is_public=data["is_public"],
@@ -130,12 +208,9 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
             actor=self.request.user,
         )
         assignment.proposal_assign(
-            proposal=proposal,
-            lead=data["lead"],
-            co_handlers=list(data["co_handlers"]),
-            actor=self.request.user,
+            proposal=proposal, lead=lead, co_handlers=co_handlers, actor=self.request.user
         )
-        messages.success(self.request, _("Registered and assigned to %s.") % data["lead"])
+        messages.success(self.request, _("Registered and assigned to %s.") % lead)
         return redirect(proposal)
 
 
@@ -146,11 +221,7 @@ def sign_for(request, task_pk):
     task = get_object_or_404(
         Task.objects.select_related("process"), pk=task_pk, flow_task=ProposalFlow.sign_for
     )
-    # waiting in the user's queue or taken by them: each checked for this one task by its key
-    if not (
-        tasks_queue_for_user(user).filter(pk=task.pk).exists()
-        or tasks_inbox_for_user(user).filter(pk=task.pk).exists()
-    ):
+    if not task_workable_by(user, task):  # waiting in the user's queue, or taken by them
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -162,4 +233,257 @@ def sign_for(request, task_pk):
         messages.error(request, _("The item is being updated by someone else; please try again."))
     else:
         messages.success(request, _("Signed for."))
-    return redirect(task.process.artifact)
+    return redirect("proposals:proposal_detail", pk=task.process.artifact_object_id)
+
+
+def _errors_to_form(form, exc):
+    form.add_error(None, exc)
+
+
+class ContactAddView(LoginRequiredMixin, generic.FormView):
+    """沟通联系: the handling department records its contact with the proposer."""
+
+    template_name = "proposals/contact_form.html"
+    form_class = ContactForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.reply = access.reply_get_for_department(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reply=self.reply, proposal=self.reply.proposal, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.contact_record(reply=self.reply, user=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Contact recorded."))
+        return redirect(self.reply.proposal)
+
+
+class ReassignmentRequestView(LoginRequiredMixin, generic.FormView):
+    """申请调整: within the sign-for window, with a reason."""
+
+    template_name = "proposals/reassignment_request.html"
+    form_class = ReassignmentRequestForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.reply = access.reply_get_for_department(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reply=self.reply, proposal=self.reply.proposal, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            assignment.reassignment_request(reply=self.reply, user=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The reassignment request has been sent to the secretariat."))
+        return redirect(self.reply.proposal)
+
+
+class SecretariatWorkView(SecretariatRequiredMixin, generic.TemplateView):
+    """What waits on the secretariat: reassignment requests, awaited opinions it may waive,
+    replies to review and release, replies awaiting the proposers' evaluations."""
+
+    template_name = "proposals/secretariat_work.html"
+    paginate_by = 25
+
+    def page(self, queryset, parameter):
+        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get(parameter))
+        page.parameter = parameter
+        query = self.request.GET.copy()
+        query.pop(parameter, None)
+        page.query = query.urlencode()
+        return page
+
+    def get_context_data(self, **kwargs):
+        review = ProposalFlow.review
+        return super().get_context_data(
+            requests=self.page(
+                ReassignmentRequest.objects.filter(status=ReassignmentRequest.Status.PENDING)
+                .select_related("proposal", "department", "requested_by")
+                .order_by("requested_at", "pk"),
+                "requests",
+            ),
+            opinions=self.page(
+                CoHandlingOpinion.objects.filter(
+                    status=CoHandlingOpinion.Status.PENDING, reply__status=Reply.Status.DRAFTING
+                )
+                .select_related("proposal", "department", "reply__department")
+                .order_by("due", "pk"),
+                "opinions",
+            ),
+            reviews=self.page(
+                Task.objects.filter(flow_task=review, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+                .select_related("process__proposal_reply__proposal", "process__proposal_reply__department")
+                .order_by("created", "pk"),
+                "reviews",
+            ),
+            evaluations=self.page(
+                Proposal.objects.filter(status=Proposal.Status.REPLIED)
+                .select_related("lead_department")
+                .order_by("pk"),
+                "evaluations",
+            ),
+            **kwargs,
+        )
+
+
+class ReassignmentDecideView(SecretariatRequiredMixin, generic.FormView):
+    template_name = "proposals/reassignment_decide.html"
+    form_class = ReassignmentDecisionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = get_object_or_404(
+            ReassignmentRequest.objects.select_related("proposal", "department"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(request_=self.object, proposal=self.object.proposal, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            assignment.reassignment_decide(
+                request=self.object,
+                approve=data["decision"] == "approve",
+                department=data["department"],
+                note=data["note"],
+                user=self.request.user,
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Decision recorded."))
+        return redirect("proposals:secretariat_work")
+
+
+class OpinionWaiveView(SecretariatRequiredMixin, generic.FormView):
+    """免予协办意见: the lead may reply without this co-handler's opinion."""
+
+    template_name = "proposals/opinion_waive.html"
+    form_class = ReasonForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = get_object_or_404(
+            CoHandlingOpinion.objects.select_related("proposal", "department", "reply__process"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(opinion=self.object, proposal=self.object.proposal, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            steps.opinion_waive_complete(
+                opinion=self.object, user=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, Task.DoesNotExist) as exc:
+            _errors_to_form(
+                form, exc if isinstance(exc, ValidationError) else _("This opinion is no longer awaited.")
+            )
+            return self.form_invalid(form)
+        messages.success(self.request, _("The opinion has been waived."))
+        return redirect(self.object.proposal)
+
+
+class EvaluationRecordView(SecretariatRequiredMixin, generic.FormView):
+    """征询意见表: the secretariat types in a paper form, or sends a proposer a personal link."""
+
+    template_name = "proposals/evaluation_record.html"
+    form_class = PaperEvaluationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.proposal = get_object_or_404(Proposal, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "proposal": self.proposal}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            proposal=self.proposal,
+            proposers=self.proposal.proposers.all(),
+            evaluations=self.proposal.evaluations.select_related("proposer"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            evaluations.evaluation_record(
+                proposer=data["proposer"],
+                attitude=data["attitude"],
+                result=data["result"],
+                comment=data["comment"],
+                source=Evaluation.Source.PAPER,
+                user=self.request.user,
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Evaluation recorded."))
+        return redirect(self.proposal)
+
+
+@login_required
+@require_POST
+def evaluation_link(request, pk):
+    """A personal evaluation link for one proposer, shown once to the secretariat to send."""
+    require_secretariat(request.user)
+    proposer = get_object_or_404(Proposer.objects.select_related("proposal"), pk=pk)
+    try:
+        _invite, path = evaluations.evaluation_link_send(proposer=proposer, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            _("Send this personal link to %(name)s: %(url)s")
+            % {"name": proposer.name, "url": request.build_absolute_uri(path)},
+        )
+    return redirect("proposals:evaluation_record", proposer.proposal_id)
+
+
+def evaluate(request, token):
+    """The proposer's evaluation form from a personal link: no login, one use, until it expires."""
+    try:
+        invite = evaluations.evaluation_invite_read(token)
+    except ValidationError as exc:
+        return render(request, "proposals/evaluate.html", {"refused": exc.messages[0]})
+    form = EvaluationForm(request.POST or None)
+    context = {"proposer": invite.proposer, "proposal": invite.proposer.proposal, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluations.evaluation_by_link(token=token, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "proposals/evaluate.html", {"thanks": True})
+    return render(request, "proposals/evaluate.html", context)
+
+
+@login_required
+def follow_up_open(request, pk):
+    """跟踪答复: the handling department or the secretariat opens a follow-up of a B or C reply."""
+    reply = get_object_or_404(access.replies_for_user(request.user).select_related("proposal"), pk=pk)
+    if not (is_secretariat(request.user) or request.user.department_id == reply.department_id):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        assignment.follow_up_open(reply=reply, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("A follow-up reply has been opened."))
+    return redirect(reply.proposal)

@@ -8,6 +8,7 @@ here, so every page added later is covered.
 """
 
 import datetime
+import io
 import re
 from zoneinfo import ZoneInfo
 
@@ -15,14 +16,21 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
+from PIL import Image
 from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import Department, User
+from tasks.campaigns import brief
+from tasks.campaigns import services as campaign_services
+from tasks.campaigns.models import Campaign, ReportPhoto, SummaryRow, SummaryTable
+from tasks.campaigns.photos import photo_store
 from tasks.duties.assignment import duty_assign
 from tasks.duties.models import Attachment, Duty, DutyTable, JointMeeting
-from tasks.proposals import services
+from tasks.proposals import assignment, services, steps
+from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal
 from tests.conftest import make_department, make_user
 from tests.factories import duties_in_every_step, register_and_assign
@@ -33,7 +41,16 @@ from workflows.notifications.models import Notification
 from workflows.workdays.calendar import calendar_correction_add
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-SECRET_MARKERS = ["保密建议标题甲", "保密提案人乙", "保密任务丙"]
+SECRET_MARKERS = [
+    "保密建议标题甲",
+    "保密提案人乙",
+    "保密任务丙",
+    "保密协办意见戊",
+    "保密答复己",
+    "保密调整理由",
+    "保密活动信息庚",
+    "保密汇总行辛",
+]
 PUBLIC = {
     "healthz",
     "set_language",
@@ -45,13 +62,28 @@ PUBLIC = {
     "password_reset_complete",
     "admin:login",
     "admin:logout",
+    "proposals:evaluate",  # the proposer's personal link: no login, the signed token is the key
 }
 SECRETARIAT_ONLY_PREFIX = "manage/"
 STAFF_ONLY_PREFIX = "admin/"
 # views whose only purpose is a change: insiders may be refused by role (403), never by scope
 ACTION_SUFFIXES = ("execute/", "assign/", "unassign/", "cancel/", "undo/", "revive/", "deactivate/")
 # a change only the responsible department may make: other insiders are refused by role, not scope
-ACTION_NAMES = {"desk:extension_request", "desk:task_take", "proposals:sign_for", "duties:sign_for"}
+ACTION_NAMES = {
+    "desk:extension_request",
+    "desk:task_take",
+    "proposals:sign_for",
+    "duties:sign_for",
+    "proposals:contact_add",
+    "proposals:reassignment_request",
+    "proposals:follow_up_open",
+    # campaigns: set up by the collecting department, reported and summarised by the hosts
+    "campaigns:activity_create",
+    "campaigns:activity_import",
+    "campaigns:report_file",
+    "campaigns:summary_import",
+    "campaigns:summary_row_delete",
+}
 ROLES = [
     "kjj_officer",
     "kjj_head",
@@ -131,6 +163,9 @@ def world(db):
             content="内容",
             proposers=("某代表",),
         )
+        reassignment = assignment.reassignment_request(
+            reply=open_proposal.replies.get(), reason="保密调整理由", user=people["kjj_officer"]
+        )
     # the reminder of the open proposal fires; the other one is signed for and finished
     with time_machine.travel(datetime.datetime(2024, 3, 12, 9, 30, tzinfo=SHANGHAI), tick=False):
         task = signed_proposal.tasks().get(flow_task_type="HUMAN")
@@ -141,6 +176,29 @@ def world(db):
             activation.start(None)
             activation.execute()
         assert fire_due_timers() == 2  # the reminders of the open proposal and of 教育局's own
+        # a third proposal whose reply the head has signed off: the secretariat's review is open
+        reviewed = proposal("4")
+        (sign_for,) = reviewed.tasks().filter(flow_task=ProposalFlow.sign_for)
+        steps.sign_for_complete(task=sign_for, user=people["kjj_officer"])
+        (opinion,) = reviewed.tasks().filter(flow_task=ProposalFlow.opinion)
+        steps.opinion_complete(task=opinion, user=people["kx_officer"], text="保密协办意见戊")
+        reply = reviewed.replies.get()
+        services.contact_record(
+            reply=reply,
+            contacted_on=datetime.date(2024, 3, 12),
+            way="phone",
+            person="保密提案人乙",
+            view="同意",
+            user=people["kjj_officer"],
+        )
+        (draft,) = reviewed.tasks().filter(flow_task=ProposalFlow.draft)
+        steps.draft_complete(task=draft, user=people["kjj_officer"], text="保密答复己", category="B")
+        (sign_off,) = reviewed.tasks().filter(flow_task=ProposalFlow.sign_off)
+        steps.sign_off_complete(task=sign_off, user=people["kjj_head"])
+        (review,) = reviewed.tasks().filter(flow_task=ProposalFlow.review)
+        steps.review_complete(task=review, user=people["secretariat"])
+        reply.refresh_from_db()
+        assignment.follow_up_open(reply=reply, user=people["kjj_officer"])
 
     deadline = Deadline.objects.open().for_subject(open_proposal).get()
     notice = Notice.objects.filter(deadline=deadline).first()
@@ -182,12 +240,15 @@ def world(db):
         size=8,
         uploaded_by=people["kjj_officer"],
     )
+    campaign = campaign_world(kjj, kx, people["kx_officer"])
     return {
         "duties": [duty, *duties],
         "table": table,
         "attachment": attachment,
         "people": people,
-        "proposals": [open_proposal, signed_proposal],
+        "proposals": [open_proposal, signed_proposal, reviewed],
+        "reassignment": reassignment,
+        "campaign": campaign,
         "outsiders_process": own.processes().get(),
         "duty": duty,
         "department": kjj,
@@ -217,7 +278,80 @@ PK_OBJECTS = {
     "desk:extension_decide": lambda world: world["extension"],
     "desk:calendar_correction_delete": lambda world: world["correction"],
     "desk:task_take": lambda world: world["proposals"][0].tasks().get(flow_task_type="HUMAN"),
+    "proposals:contact_add": lambda world: world["proposals"][1].replies.get(),
+    "proposals:reassignment_request": lambda world: world["proposals"][0].replies.get(),
+    "proposals:follow_up_open": lambda world: world["proposals"][2].replies.get(kind="first"),
+    "proposals:reassignment_decide": lambda world: world["reassignment"],
+    "proposals:opinion_waive": lambda world: world["proposals"][1].opinions.get(),
+    "proposals:evaluation_record": lambda world: world["proposals"][2],
+    "proposals:evaluation_link": lambda world: world["proposals"][2].proposers.get(),
+    **{
+        f"campaigns:{name}": lambda world: world["campaign"]
+        for name in (
+            "campaign_detail",
+            "activity_create",
+            "activity_import",
+            "matrix",
+            "matrix_data",
+            "report_file",
+            "summary",
+            "summary_import",
+            "summary_export",
+        )
+    },
+    "campaigns:report_detail": lambda world: world["campaign"].reports.get(),
+    "campaigns:photo_original": lambda world: ReportPhoto.objects.get(),
+    "campaigns:photo_thumbnail": lambda world: ReportPhoto.objects.get(),
+    "campaigns:brief_pdf": lambda world: world["campaign"].briefs.get(),
+    "campaigns:summary_row_delete": lambda world: SummaryRow.objects.get(),
 }
+
+
+def campaign_world(kjj, kx, kx_officer):
+    """科技局 collects a campaign that 科协 hosts; 科协 has filed a report with a photo and a
+    summary row, and the day's brief is rendered. 教育局 has no part."""
+    campaign = Campaign.objects.create(
+        title="南通双创活动周",
+        organiser=kjj,
+        starts_on=datetime.date(2024, 3, 4),
+        ends_on=datetime.date(2024, 3, 8),
+    )
+    campaign_services.activity_add(
+        campaign=campaign,
+        name="科普讲座",
+        hosts=[kx],
+        starts_on=datetime.date(2024, 3, 4),
+        ends_on=datetime.date(2024, 3, 4),
+    )
+    table = SummaryTable.objects.create(
+        campaign=campaign,
+        sequence=2,
+        title="表二：服务活动情况",
+        columns=["序号", "活动名称", "主办单位", "参加人数", "主要内容"],
+    )
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(image, "JPEG")
+    with time_machine.travel(datetime.datetime(2024, 3, 4, 11, 0, tzinfo=SHANGHAI), tick=False):
+        photo = photo_store(
+            upload=SimpleUploadedFile("photo.jpg", image.getvalue()), user=kx_officer, department=kx
+        )
+        campaign_services.daily_report_file(
+            campaign=campaign,
+            department=kx,
+            day=datetime.date(2024, 3, 4),
+            user=kx_officer,
+            text="保密活动信息庚",
+            photo_ids=[photo.pk],
+        )
+        campaign_services.summary_row_add(
+            table=table, department=kx, cells=["保密汇总行辛", "科协", 30, "讲座"], user=kx_officer
+        )
+    with time_machine.travel(datetime.datetime(2024, 3, 4, 16, 30, tzinfo=SHANGHAI), tick=False):
+        (day_brief,) = campaign_services.briefs_create(campaign=campaign)
+    brief.brief_render(brief_id=day_brief.pk)
+    return campaign
+
+
 # who may reach each kind of object; everyone else must get 403 or 404
 SECRETARIAT_ONLY = {
     "duties:duty_assign",
@@ -227,6 +361,14 @@ SECRETARIAT_ONLY = {
     "desk:extension_list",
     "desk:calendar",
     "desk:calendar_year_confirm",
+    "proposals:secretariat_work",
+    "proposals:reassignment_decide",
+    "proposals:opinion_waive",
+    "proposals:evaluation_record",
+    "proposals:evaluation_link",
+    "duties:import",
+    "duties:import_confirm",
+    "duties:import_template",
 }
 OWN_ONLY = {"desk:notification_read": {"kjj_officer"}}
 PROPOSAL_VIEWERS = {"kjj_officer", "kjj_head", "kx_officer", "kx_head", "secretariat", "leader"}
@@ -234,8 +376,12 @@ assert not PROPOSAL_VIEWERS & OUTSIDERS
 DUTY_VIEWERS = PROPOSAL_VIEWERS
 # 催办单/督办单 and extensions: the lead department, the secretariat, the leaders over it
 ESCALATION_VIEWERS = {"kjj_officer", "kjj_head", "secretariat", "leader"}
-# the cooperating department's own deadline (its input to the lead)
+# the co-handler's own deadline (its 协办意见): 科协, the secretariat, the leaders over it
 CO_ESCALATION_VIEWERS = {"kx_officer", "kx_head", "secretariat", "leader"}
+# a campaign: the collecting department (科技局) and its host (科协); the brief gathers every
+# host's reports, so only the collecting department reads it
+CAMPAIGN_VIEWERS = PROPOSAL_VIEWERS
+BRIEF_VIEWERS = {"kjj_officer", "kjj_head", "secretariat", "leader"}
 
 
 def escalation_markers(world):
@@ -298,8 +444,8 @@ def build_url(route, name, world):
 
 
 def object_kind(route, name):
-    # a ladder timer's pages describe the lead department's deadline
-    if "cooperate__timeout/" in route:
+    # a ladder timer's pages describe its department's deadline: the co-handler's or the lead's
+    if "opinion__timeout/" in route or "cooperate__timeout/" in route:
         return "co_escalation"
     if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request") or "__timeout/" in route:
         return "escalation"
@@ -307,10 +453,17 @@ def object_kind(route, name):
         "proposals:proposal_detail",
         "desk:task_take",
         "proposals:sign_for",
+        "proposals:contact_add",
+        "proposals:reassignment_request",
+        "proposals:follow_up_open",
     ):
         return "proposal"
     if name in ("duties:duty_detail", "duties:table_detail", "duties:attachment_download", "duties:sign_for"):
         return "duty"
+    if name == "campaigns:brief_pdf":
+        return "brief"
+    if name.startswith("campaigns:") and "<int:pk>" in route:
+        return "campaign"
     return None
 
 
@@ -327,7 +480,7 @@ def state_fingerprint():
 
 
 def body(response):
-    """The text of a page or of a download."""
+    """The text of a page or of a file download (photos, PDFs)."""
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     return raw.decode(errors="replace")
 
@@ -390,6 +543,8 @@ def check_role(client, world, role):
                 "duty": DUTY_VIEWERS,
                 "escalation": ESCALATION_VIEWERS,
                 "co_escalation": CO_ESCALATION_VIEWERS,
+                "campaign": CAMPAIGN_VIEWERS,
+                "brief": BRIEF_VIEWERS,
             }[kind]
             if role in viewers:
                 is_action = route.endswith(ACTION_SUFFIXES) or name in ACTION_NAMES

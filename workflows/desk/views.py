@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
-from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.access import SecretariatRequiredMixin, is_secretariat, require_secretariat
 from workflows.desk import inbox
 from workflows.desk.forms import DeskOrderForm
+from workflows.engine import task_activation
 from workflows.escalation.deadlines import uncovered_deadline_years
 from workflows.workdays import calendar
 from workflows.workdays.forms import (
@@ -79,13 +78,12 @@ def task_take(request, pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        with transaction.atomic(), task.flow_task.flow_class.lock(task.process_id):
-            task = Task.objects.select_related("process").get(pk=task.pk)
+        with task_activation(task) as activation:
+            task = activation.task
             if task.status != STATUS.NEW or task.owner_id is not None:
                 messages.error(request, _("Someone else has just taken this task."))
                 return redirect("desk:index")
-            with task.activation() as activation:
-                activation.assign(request.user)
+            activation.assign(request.user)
     except FlowLockFailed:
         messages.error(request, _("The item is being updated by someone else; please try again."))
         return redirect("desk:index")

@@ -74,10 +74,20 @@ class Ladder(TimerBoundary):
         deadline_open(ladder=self, task=host_activation.task)
 
     def _on_host_finished(self, **signal_kwargs):
-        super()._on_host_finished(**signal_kwargs)
+        """The step is done: cancel its scheduled rung and close its deadline, one statement each
+        (viewflow loads each armed timer and its process to cancel it; cancelling a timer only
+        sets its status and finish time)."""
         task = signal_kwargs["task"]
-        if task.flow_task == self._attached_to:
-            Deadline.objects.filter(task=task, closed_at__isnull=True).update(closed_at=timezone.now())
+        if task.flow_task != self._attached_to:
+            return
+        finished = timezone.now()
+        self.flow_class.task_class._default_manager.filter(
+            flow_task=self,
+            process_id=task.process_id,
+            previous=task,
+            status__in=[STATUS.NEW, STATUS.SCHEDULED],
+        ).update(status=STATUS.CANCELED, finished=finished)
+        Deadline.objects.filter(task=task, closed_at__isnull=True).update(closed_at=finished)
 
 
 def ladder_of(task):

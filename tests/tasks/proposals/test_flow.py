@@ -22,8 +22,8 @@ def sign_for_task(proposal):
     return Task.objects.get(process__artifact_object_id=proposal.pk, flow_task=ProposalFlow.sign_for)
 
 
-def ladder_timers(proposal):
-    return Task.objects.filter(process__artifact_object_id=proposal.pk, flow_task_type="TIMER")
+def ladder_timers(proposal, node=ProposalFlow.sign_for__timeout):
+    return Task.objects.filter(process__artifact_object_id=proposal.pk, flow_task=node)
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def assigned(monday_morning, proposal_277):
 def test_assignment_opens_sign_for_task_for_lead_department(assigned, kjj_officer, jyj_officer, kx_officer):
     task = sign_for_task(assigned)
     assert task.status == STATUS.NEW
-    assert task.owner_permission == "proposals.handle_proposal"
+    assert task.owner_permission == "proposals.handle_reply"
     assert Task.objects.queue([ProposalFlow], kjj_officer).filter(pk=task.pk).exists()
     assert not Task.objects.queue([ProposalFlow], jyj_officer).exists()
     # the co-handler sees the proposal but does not sign for it
@@ -90,9 +90,10 @@ def test_officer_signs_for_from_the_inbox(assigned, client, kjj_officer):
     assert assigned.signed_for_by == kjj_officer
     assert sign_for_task(assigned).status == STATUS.DONE
     # the ladder's timer is cancelled with the sign-for step, the deadline closes, nothing fires
+    # before the next steps' reminders (the co-handler's opinion is due on 5 March)
     assert [timer.status for timer in ladder_timers(assigned)] == [STATUS.CANCELED]
     assert Deadline.objects.get(task=task).closed_at is not None
-    with time_machine.travel(datetime.datetime(2024, 3, 1, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(datetime.datetime(2024, 2, 28, tzinfo=SHANGHAI), tick=False):
         assert dispatcher.timers_fire() == 0
     assert not Notice.objects.exists()
     assert (

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tasks.duties.assignment import duty_assign
 from tasks.duties.models import Duty, DutyTable, JointMeeting
+from tasks.proposals import assignment
 from tests.factories import register_and_assign
 from workflows.desk import inbox
 from workflows.escalation import extensions
@@ -45,6 +46,9 @@ def add_work(count, start, kjj, kx, kjj_officer):
                 reason="需会商",
                 user=kjj_officer,
             )
+            assignment.reassignment_request(
+                reply=proposal.replies.get(), reason="非本单位职责", user=kjj_officer
+            )
 
 
 LISTS = [
@@ -54,6 +58,7 @@ LISTS = [
     ("kjj_officer", "desk:notification_list"),
     ("secretariat", "desk:extension_list"),
     ("secretariat", "proposals:index"),
+    ("secretariat", "proposals:secretariat_work"),
     ("leader", "duties:index"),
     ("secretariat", "duties:index"),
     ("kjj_officer", "duties:table_list"),

@@ -1,0 +1,56 @@
+"""The one-task check that guards one-click steps decides as the queue and inbox lists do."""
+
+import pytest
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from tasks.proposals.flows import ProposalFlow
+from tests.conftest import make_user
+from tests.factories import register_and_assign
+from workflows.desk.inbox import task_workable_by, tasks_inbox_for_user, tasks_queue_for_user
+
+
+def listed(user, task):
+    return (
+        tasks_queue_for_user(user).filter(pk=task.pk).exists()
+        or tasks_inbox_for_user(user).filter(pk=task.pk).exists()
+    )
+
+
+@pytest.fixture
+def tasks(kjj, kx, jyj, kjj_officer):
+    """One sign-for task in each state the lists tell apart."""
+    colleague = make_user("kjj_colleague", "同事", kjj, "officer")
+    made = {}
+    for number, state in enumerate(["queued", "mine", "colleague", "done", "elsewhere"], start=1):
+        lead = jyj if state == "elsewhere" else kjj
+        proposal = register_and_assign(lead=lead, co_handlers=[kx], number=str(number))
+        task = proposal.tasks().get(flow_task=ProposalFlow.sign_for)
+        if state in ("mine", "colleague", "done"):
+            with task.activation() as activation:
+                activation.assign(kjj_officer if state != "colleague" else colleague)
+                if state == "done":
+                    activation.start(None)
+                    activation.execute()
+        made[state] = Task.objects.get(pk=task.pk)
+    return made
+
+
+def test_the_one_task_check_agrees_with_the_lists(
+    tasks, kjj_officer, kjj_head, kx_officer, jyj_officer, secretariat, leader
+):
+    users = [kjj_officer, kjj_head, kx_officer, jyj_officer, secretariat, leader]
+    decided = {
+        (user.username, state): task_workable_by(user, task)
+        for user in users
+        for state, task in tasks.items()
+    }
+    assert decided == {
+        (user.username, state): listed(user, task) for user in users for state, task in tasks.items()
+    }
+    # and the answers are the ones the rules give, not merely the same mistakes twice
+    assert decided[("kjj_officer", "queued")] and decided[("kjj_officer", "mine")]
+    assert not decided[("kjj_officer", "colleague")] and not decided[("kjj_officer", "done")]
+    assert not decided[("kx_officer", "queued")]  # a co-handler reads but does not sign for
+    assert decided[("jyj_officer", "elsewhere")] and not decided[("jyj_officer", "queued")]
+    assert tasks["done"].status == STATUS.DONE
