@@ -62,9 +62,9 @@ from bench.desk import (  # noqa: E402
 )
 from config.celery import app as celery_app  # noqa: E402
 from demo.loader import demo_load  # noqa: E402
+from tasks.duties.assignment import duty_assign  # noqa: E402
 from tasks.duties.importing import duty_table_import, duty_table_parse  # noqa: E402
 from tasks.duties.models import Duty, JointMeeting  # noqa: E402
-from tasks.duties.services import duty_assign  # noqa: E402
 
 DUTIES = 200_000
 ROWS = 500

@@ -101,6 +101,7 @@ import json
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
+from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal
 
 load = Proposal.objects.all()  # ours and the demo's proposal 277, all waiting for 科技局
@@ -112,7 +113,8 @@ numbers = {p.pk: p.get_absolute_url() for p in load}
 tasks = [
     {"pk": t.pk, "status": t.status, "owner": t.owner and t.owner.username,
      "proposal": numbers[t.process.artifact_object_id]}
-    for t in Task.objects.filter(flow_task_type="HUMAN", process__artifact_object_id__in=numbers)
+    for t in Task.objects.filter(flow_task_type="HUMAN", process__flow_class=ProposalFlow)
+    .filter(process__artifact_object_id__in=numbers)
     .select_related("owner", "process")
 ]
 timers = Task.objects.filter(flow_task_type="TIMER")
@@ -334,7 +336,9 @@ class Officer:
                 self.record.fail(f"{self.username}: desk answered {status}")
                 return
             queue = desk.split('id="department-queue"', 1)[-1]
-            takes = re.findall(r'action="(/desk/tasks/\d+/take/)"', queue)
+            # the proposals' sign-for rows: the demo's duties wait in the same queue
+            rows = [row for row in re.findall(r"<tr>(.*?)</tr>", queue, re.S) if "/proposals/" in row]
+            takes = [take for row in rows for take in re.findall(r'action="(/desk/tasks/\d+/take/)"', row)]
             if not takes:
                 return
             take = random.choice(takes)

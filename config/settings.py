@@ -229,6 +229,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 WORKFLOW_TIMER_INTERVAL = env.get_int("WORKFLOW_TIMER_INTERVAL", 30, minimum=1)
 DIGEST_TIME = env.get_time("DIGEST_TIME", "08:30")
+DUTY_REPORTS_OPEN_TIME = env.get_time("DUTY_REPORTS_OPEN_TIME", "07:00")
 CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {
         "task": "escalation.timers_fire",
@@ -237,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep", "schedule": 60.0},
     "sweep-notice-pdfs": {"task": "escalation.notice_pdfs_sweep", "schedule": 60.0},
     "sweep-letters": {"task": "documents.letters_sweep", "schedule": 60.0},
+    "open-duty-reports": {
+        "task": "duties.reports_open",
+        "schedule": crontab(hour=DUTY_REPORTS_OPEN_TIME.hour, minute=DUTY_REPORTS_OPEN_TIME.minute),
+    },
     "morning-digest": {
         "task": "desk.morning_digest",
         "schedule": crontab(hour=DIGEST_TIME.hour, minute=DIGEST_TIME.minute),
@@ -250,6 +255,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 PROPOSAL_SIGN_FOR_WORKING_DAYS = env.get_int("PROPOSAL_SIGN_FOR_WORKING_DAYS", 5, minimum=1)
 PROPOSAL_REPLY_MONTHS = env.get_int("PROPOSAL_REPLY_MONTHS", 3, minimum=1)
 PROPOSAL_MAX_MONTHS = env.get_int("PROPOSAL_MAX_MONTHS", 6, minimum=1)
+DUTY_SIGN_FOR_WORKING_DAYS = env.get_int("DUTY_SIGN_FOR_WORKING_DAYS", 3, minimum=1)
+DUTY_INPUT_WORKING_DAYS = env.get_int("DUTY_INPUT_WORKING_DAYS", 10, minimum=1)
 
 # The escalation ladder of every step with a deadline (DESIGN.md 4.1) and its notices.
 ESCALATION_REMIND_WORKING_DAYS = env.get_int("ESCALATION_REMIND_WORKING_DAYS", 3, minimum=0)

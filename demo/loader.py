@@ -4,11 +4,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.models import Department, UserRole
-from demo import data
+from demo import data, duties
 from demo.campaigns import campaigns_load
 from demo.proposals import proposals_load
-from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tasks.duties.services import duty_assign
+from tasks.duties.models import JointMeeting
 
 
 def _departments(rows):
@@ -70,22 +69,11 @@ def demo_load():
         + data.GUANGDONG_DEPARTMENTS
         + data.ZHEJIANG_DEPARTMENTS
     )
-    _meeting(data.NANTONG_MEETING, departments, [row[0] for row in data.NANTONG_MEMBERS])
+    nantong = _meeting(data.NANTONG_MEETING, departments, [row[0] for row in data.NANTONG_MEMBERS])
     zhejiang = _meeting(data.ZHEJIANG_MEETING, departments, [row[0] for row in data.ZHEJIANG_DEPARTMENTS])
-
-    table, _created = DutyTable.objects.get_or_create(
-        meeting=zhejiang, title=data.ZHEJIANG_TABLE["title"], defaults=data.ZHEJIANG_TABLE
-    )
-    for sequence, title, measures, lead, cooperating in data.ZHEJIANG_DUTIES:
-        duty, created = Duty.objects.get_or_create(
-            table=table,
-            sequence=sequence,
-            defaults={"title": title, "measures": measures, "lead": departments[lead]},
-        )
-        if created:
-            duty_assign(duty=duty, lead=departments[lead], cooperating=[departments[c] for c in cooperating])
 
     _users(departments)
     campaigns_load(departments)
+    duties.duties_load(nantong=nantong, zhejiang=zhejiang, departments=departments)
 
     proposals_load(departments)

@@ -13,8 +13,14 @@ class DutyApplication(Application):
     app_name = "duties"
     menu_template_name = "duties/duty_menu.html"
 
-    index_path = path("", views.DutyListView.as_view(), name="index")
+    index_path = path("", views.DutyGridView.as_view(), name="index")
     duty_detail_path = path("<int:pk>/", views.DutyDetailView.as_view(), name="duty_detail")
+    duty_assign_path = path("<int:pk>/assign/", views.duty_assign, name="duty_assign")
+    table_list_path = path("tables/", views.DutyTableListView.as_view(), name="table_list")
+    table_detail_path = path("tables/<int:pk>/", views.DutyTableView.as_view(), name="table_detail")
+    table_assign_path = path("tables/<int:pk>/assign/", views.table_assign, name="table_assign")
+    attachment_path = path("attachments/<int:pk>/", views.attachment_download, name="attachment_download")
+    sign_for_path = path("sign-for/<int:task_pk>/", views.sign_for, name="sign_for")
 
     # spreadsheets: import (secretariat), template, export (scoped)
     import_path = path("import/", import_views.DutyImportView.as_view(), name="import")

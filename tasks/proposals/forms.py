@@ -1,47 +1,12 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import LimitedCharField, QueryFilterForm, SingleLineFieldsMixin
 from accounts.models import Department
 from tasks.proposals.models import ContactRecord, Evaluation, Proposal, Proposer, Reply
-from workflows.documents.uploads import ATTACHMENT_MAX_BYTES, attachment_validate
+from workflows.documents.uploads import AttachmentsField
 
 LONG_TEXT = 50_000
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
-    """Several attachments at once; each checked by its content. Cleans to (file, type) pairs."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("Attachments"))
-        kwargs.setdefault(
-            "help_text",
-            _("PDF, Word, Excel, WPS or JPG/PNG, at most %(limit)d MB each.")
-            % {"limit": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload]
-        if self.required and not uploads:
-            raise ValidationError(self.error_messages["required"], code="required")
-        cleaned, errors = [], []
-        for upload in uploads:
-            try:
-                cleaned.append((super().clean(upload, initial), attachment_validate(upload)))
-            except ValidationError as error:
-                errors += error.error_list
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
 
 
 class AttachmentUploadForm(forms.Form):

@@ -1,11 +1,13 @@
 from django.apps import apps
-from viewflow.workflow.models import Task
 
 from accounts.models import Department, User
 from demo.loader import demo_load
 from tasks.campaigns.models import Campaign, CampaignActivity, SummaryTable
+from tasks.duties.access import duties_for_user
 from tasks.duties.models import Duty, JointMeeting
 from tasks.proposals.models import Proposal
+from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
+from workflows.escalation.lights import with_light
 
 
 def table_counts():
@@ -27,7 +29,7 @@ def test_demo_data_follows_the_seeds(db):
     assert [p.name for p in proposal.proposers.all()] == ["石剑波"]
     assert proposal.lead_department.short_name == "科技局"
     assert [d.short_name for d in proposal.co_departments.all()] == ["科协"]
-    assert Task.objects.filter(process__artifact_object_id=proposal.pk, status="NEW").count() == 1
+    assert proposal.tasks().filter(status="NEW").count() == 1
 
     kunshan = Campaign.objects.get(document_number="昆政办发〔2017〕176号")
     assert CampaignActivity.objects.filter(campaign=kunshan).count() == 9
@@ -61,3 +63,22 @@ def test_loading_the_demo_twice_changes_nothing(db):
     before = table_counts()
     demo_load()
     assert table_counts() == before
+
+
+def test_demo_duties_give_everyone_something_to_do_or_see(db, client):
+    demo_load()
+    table = Duty.objects.filter(table__meeting__short_name="南通双创联席会议")
+    assert table.count() == 9
+    assert table.filter(status=Duty.Status.DRAFT).count() == 1
+    assert table.filter(status=Duty.Status.RETURNED).count() == 1
+    for username in ("kjj_officer", "kjj_head", "kx_officer", "jyj_officer", "secretariat"):
+        user = User.objects.get(username=username)
+        waiting = tasks_queue_for_user(user).count() + tasks_inbox_for_user(user).count()
+        assert waiting, f"{username} has nothing to do"
+    leader = User.objects.get(username="leader")
+    nantong = duties_for_user(leader).filter(table__meeting__short_name="南通双创联席会议")
+    lights = set(with_light(nantong, leader).values_list("light", flat=True))
+    assert {"green", "yellow", "red"} <= lights
+    client.force_login(User.objects.get(username="kjj_officer"))
+    page = client.get("/duties/").content.decode()
+    assert "启动建设众创社区" in page and "请补充活动清单" not in page

@@ -27,13 +27,13 @@ from tasks.campaigns import brief
 from tasks.campaigns import services as campaign_services
 from tasks.campaigns.models import Campaign, ReportPhoto, SummaryRow, SummaryTable
 from tasks.campaigns.photos import photo_store
-from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tasks.duties.services import duty_assign
+from tasks.duties.assignment import duty_assign
+from tasks.duties.models import Attachment, Duty, DutyTable, JointMeeting
 from tasks.proposals import assignment, services, steps
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal, ProposalAttachment
 from tests.conftest import make_department, make_user
-from tests.factories import register_and_assign
+from tests.factories import duties_in_every_step, register_and_assign
 from workflows.desk import registry
 from workflows.escalation import extensions, notice_pdf
 from workflows.escalation.models import Deadline, Notice
@@ -73,6 +73,7 @@ ACTION_NAMES = {
     "desk:extension_request",
     "desk:task_take",
     "proposals:sign_for",
+    "duties:sign_for",
     "proposals:contact_add",
     "proposals:reassignment_request",
     "proposals:follow_up_open",
@@ -218,12 +219,37 @@ def world(db, settings, tmp_path):
     table = DutyTable.objects.create(meeting=meeting, title="重点任务分解表")
     duty = Duty.objects.create(table=table, sequence=1, title="保密任务丙", lead=kjj)
     duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+    # a duty in every step of the duty flows, with an attachment
+    duties = duties_in_every_step(
+        table=table,
+        lead=kjj,
+        cooperating=[kx],
+        people={
+            "lead_officer": people["kjj_officer"],
+            "co_officer": people["kx_officer"],
+            "head": people["kjj_head"],
+            "secretariat": people["secretariat"],
+            "leader": people["leader"],
+        },
+        title="保密任务丙",
+    )
+    attachment = Attachment.objects.create(
+        duty=duty,
+        kind="pdf",
+        file=ContentFile(b"%PDF-1.4", name="a.pdf"),
+        name="保密任务丙附件.pdf",
+        size=8,
+        uploaded_by=people["kjj_officer"],
+    )
     campaign = campaign_world(kjj, kx, people["kx_officer"])
     proposal_attachment = ProposalAttachment.objects.create(
         proposal=open_proposal, file=ContentFile(b"%PDF-1.4", name="a.pdf"), name="保密建议附件.pdf"
     )
     return {
         "proposal_attachment": proposal_attachment,
+        "duties": [duty, *duties],
+        "table": table,
+        "attachment": attachment,
         "people": people,
         "proposals": [open_proposal, signed_proposal, reviewed],
         "reassignment": reassignment,
@@ -243,6 +269,10 @@ def world(db, settings, tmp_path):
 PK_OBJECTS = {
     "proposals:proposal_detail": lambda world: world["proposals"][0],
     "duties:duty_detail": lambda world: world["duty"],
+    "duties:duty_assign": lambda world: world["duty"],
+    "duties:table_detail": lambda world: world["table"],
+    "duties:table_assign": lambda world: world["table"],
+    "duties:attachment_download": lambda world: world["attachment"],
     "manage:department_edit": lambda world: world["department"],
     "manage:user_edit": lambda world: world["user"],
     "manage:user_deactivate": lambda world: world["user"],
@@ -331,6 +361,8 @@ def campaign_world(kjj, kx, kx_officer):
 
 # who may reach each kind of object; everyone else must get 403 or 404
 SECRETARIAT_ONLY = {
+    "duties:duty_assign",
+    "duties:table_assign",
     "desk:extension_decide",
     "desk:calendar_correction_delete",
     "desk:extension_list",
@@ -394,12 +426,18 @@ def build_url(route, name, world):
         else:
             pytest.fail(f"URL {name} ({route}) takes <{argument}> the permission matrix cannot fill")
     if "<int:task_pk>" in path and "<int:process_pk>" not in path:
-        # our own one-click step views take the task alone: the open proposal's sign-for task
-        values["task_pk"] = world["proposals"][0].tasks().get(flow_task_type="HUMAN").pk
+        # our own one-click step views take the task alone: the open proposal's or duty's sign-for task
+        subject = world["duties"][0] if name.startswith("duties:") else world["proposals"][0]
+        values["task_pk"] = subject.tasks().filter(flow_task_type="HUMAN").order_by("pk").first().pk
     if "<int:process_pk>" in path:
         task = None
-        for proposal in world["proposals"]:
-            tasks = proposal.tasks()
+        flow = re.search(r"flows/(\w+)/", path)
+        flow_class = {f.__name__.lower().removesuffix("flow"): f for f in registry.flow_classes()}[
+            flow.group(1)
+        ]
+        subjects = world["duties"] if flow_class.__module__.startswith("tasks.duties") else world["proposals"]
+        for subject in subjects:
+            tasks = subject.tasks().filter(process__flow_class=flow_class)
             task = tasks.filter(flow_task__endswith=f".{node}").first() if node else tasks.first()
             if task is not None:
                 break
@@ -414,9 +452,9 @@ def build_url(route, name, world):
 
 
 def object_kind(route, name):
-    if "opinion__timeout/" in route:
+    # a ladder timer's pages describe its department's deadline: the co-handler's or the lead's
+    if "opinion__timeout/" in route or "cooperate__timeout/" in route:
         return "co_escalation"
-    # a ladder timer's pages describe the lead department's deadline
     if name in ("desk:notice_detail", "desk:notice_pdf", "desk:extension_request") or "__timeout/" in route:
         return "escalation"
     if "<int:process_pk>" in route or name in (
@@ -429,7 +467,7 @@ def object_kind(route, name):
         "proposals:attachment_download",
     ):
         return "proposal"
-    if name == "duties:duty_detail":
+    if name in ("duties:duty_detail", "duties:table_detail", "duties:attachment_download", "duties:sign_for"):
         return "duty"
     if name == "campaigns:brief_pdf":
         return "brief"
@@ -555,7 +593,7 @@ def test_permission_matrix(client, world, role):
 def test_matrix_world_covers_every_registered_process(world):
     """Every registered process's task pages are requested above: the world holds a task of each
     of its nodes that has pages."""
-    covered = {task.flow_task for proposal in world["proposals"] for task in proposal.tasks()}
+    covered = {task.flow_task for subject in world["proposals"] + world["duties"] for task in subject.tasks()}
     for entry in registry.processes():
         nodes_with_urls = {node for node in entry.flow_class.instance.nodes() if getattr(node, "urls", None)}
         assert nodes_with_urls <= covered, f"the matrix world has no task of {entry.flow_class.__name__}"

@@ -3,8 +3,9 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import AuditEvent
 from tasks.duties.access import duties_for_user
+from tasks.duties.assignment import duty_assign
 from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tasks.duties.services import duty_assign, duty_reassign
+from tasks.duties.services import duty_reassign
 from tasks.proposals import assignment
 from tasks.proposals.access import proposals_for_user
 from tasks.proposals.flows import ProposalFlow

@@ -124,9 +124,14 @@ def inbox_rows(tasks, *, urls=True):
     """Task rows with their subject, deadline and row template (and with ``urls``, the links that
     open and take each task), in a fixed number of queries and one ``reverse()`` per flow node."""
     entries = registry.processes()
+    # one queryset per subject model: several processes may share one (a duty's flows)
+    subjects = {}
+    for entry in entries:
+        queryset = entry.subjects()
+        subjects.setdefault(queryset.model, queryset)
     rows = list(
         tasks.select_related("process", "deadline__department").prefetch_related(
-            GenericPrefetch("process__artifact", [entry.subjects() for entry in entries])
+            GenericPrefetch("process__artifact", list(subjects.values()))
         )
     )
     patterns = {}

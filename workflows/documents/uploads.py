@@ -7,6 +7,7 @@ which WPS also writes as .wps/.et), JPEG and PNG, up to ``ATTACHMENT_MAX_BYTES``
 
 import zipfile
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -74,3 +75,37 @@ def attachment_validate(upload):
             params={"name": upload.name},
         )
     return kind
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several attachments at once; each checked by its content. Cleans to (file, type) pairs."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault(
+            "help_text",
+            _("PDF, Word, Excel, WPS or JPG/PNG, at most %(limit)d MB each.")
+            % {"limit": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload]
+        if self.required and not uploads:
+            raise ValidationError(self.error_messages["required"], code="required")
+        cleaned, errors = [], []
+        for upload in uploads:
+            try:
+                cleaned.append((super().clean(upload, initial), attachment_validate(upload)))
+            except ValidationError as error:
+                errors += error.error_list
+        if errors:
+            raise ValidationError(errors)
+        return cleaned

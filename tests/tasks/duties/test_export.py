@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from tasks.duties.assignment import duty_assign
 from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tasks.duties.services import duty_assign
 from tasks.proposals.flows import ProposalFlow
 from tests.factories import register_and_assign
 from tests.tasks.duties.spreadsheets import read_workbook
@@ -68,7 +69,9 @@ def tables(kjj, kx, jyj):
     def duty(table, sequence, title, lead, cooperating=(), **fields):
         item = Duty.objects.create(table=table, sequence=sequence, title=title, lead=lead, **fields)
         duty_assign(duty=item, lead=lead, cooperating=list(cooperating))
+        # as if signed for in time: the lights below come from the steps' deadlines made here
         Duty.objects.filter(pk=item.pk).update(status=Duty.Status.IN_PROGRESS)
+        Deadline.objects.for_subject(item).update(closed_at=timezone.now())
         return item
 
     overdue = duty(

@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tasks.duties.assignment import duty_assign
 from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tasks.duties.services import duty_assign
 from tasks.proposals import assignment
 from tests.factories import register_and_assign
 from workflows.desk import inbox
@@ -36,9 +36,12 @@ def add_work(count, start, kjj, kx, kjj_officer):
             proposal = register_and_assign(
                 lead=kjj, co_handlers=[kx], number=number, title=f"测试建议{number}"
             )
+            # assigned at the same time, so that every page of the desk holds both kinds of work
+            duty = Duty.objects.create(table=table, sequence=number, title=f"测试任务{number}", lead=kjj)
+            duty_assign(duty=duty, lead=kjj, cooperating=[kx])
         with time_machine.travel(datetime.datetime(2024, 3, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
             extensions.extension_request(
-                deadline=Deadline.objects.get(object_id=proposal.pk),
+                deadline=Deadline.objects.for_subject(proposal).get(),
                 requested_due=datetime.date(2024, 3, 25),
                 reason="需会商",
                 user=kjj_officer,
@@ -46,8 +49,6 @@ def add_work(count, start, kjj, kx, kjj_officer):
             assignment.reassignment_request(
                 reply=proposal.replies.get(), reason="非本单位职责", user=kjj_officer
             )
-        duty = Duty.objects.create(table=table, sequence=number, title=f"测试任务{number}", lead=kjj)
-        duty_assign(duty=duty, lead=kjj, cooperating=[kx])
 
 
 LISTS = [
@@ -59,6 +60,8 @@ LISTS = [
     ("secretariat", "proposals:index"),
     ("secretariat", "proposals:secretariat_work"),
     ("leader", "duties:index"),
+    ("secretariat", "duties:index"),
+    ("kjj_officer", "duties:table_list"),
 ]
 
 
@@ -81,10 +84,11 @@ def test_the_desk_shows_a_page_at_a_time_with_the_count(client, kjj, kx, kjj_off
     add_work(35, 1, kjj, kx, kjj_officer)
     client.force_login(kjj_officer)
     first = client.get(reverse("desk:index")).content.decode()
-    assert first.count("测试建议") == 30
-    assert "第1页，共2页，共35项" in first
-    second = client.get(reverse("desk:index"), {"queue": 2}).content.decode()
-    assert second.count("测试建议") == 5
+    # 35 proposals and 35 duties, each waiting for 签收
+    assert first.count("测试建议") + first.count("测试任务") == 30
+    assert "第1页，共3页，共70项" in first
+    last = client.get(reverse("desk:index"), {"queue": 3}).content.decode()
+    assert last.count("测试建议") + last.count("测试任务") == 10
     # the page's links are the tasks' own
     task = inbox.tasks_queue_for_user(kjj_officer).order_by("created", "pk").first()
     assert reverse("desk:task_take", args=[task.pk]) in first

@@ -15,7 +15,8 @@ from viewflow.workflow import flow, lock
 from config.urls import urlpatterns as site_urlpatterns
 from tasks.duties.access import duties_for_user
 from tasks.duties.models import Duty, DutyTable, JointMeeting
-from tasks.duties.services import duty_assign
+from tasks.duties.services import ASSIGNMENT
+from workflows.assignment import work_assign
 from workflows.desk import digest, inbox, registry
 from workflows.desk.viewsets import ScopedFlowViewset, ScopedWorkflowAppViewset
 from workflows.notifications.models import Notification
@@ -79,8 +80,11 @@ def dummy_process():
 def duty_under_review(dummy_process, kjj, kx):
     meeting = JointMeeting.objects.create(name="南通双创联席会议", short_name="双创", office=kjj)
     table = DutyTable.objects.create(meeting=meeting, title="2017年重点任务分解表")
-    duty = Duty.objects.create(table=table, sequence=3, title="建设众创空间", lead=kjj)
-    duty_assign(duty=duty, lead=kjj, cooperating=[kx])
+    duty = Duty.objects.create(
+        table=table, sequence=3, title="建设众创空间", lead=kjj, status=Duty.Status.ASSIGNED
+    )
+    # access as 交办 grants it, without the duty's own supervision flow: only the dummy process runs
+    work_assign(obj=duty, rule=ASSIGNMENT, lead=kjj, others=[kx])
     DutyReviewFlow.start.run(duty=duty)
     return duty
 
@@ -118,7 +122,7 @@ def test_the_morning_digest_lists_a_registered_process(duty_under_review, kjj_of
     message = Notification.objects.get(
         recipient=kjj_officer, topic=Notification.Topic.DIGEST, channel="in_app"
     )
-    assert "建设众创空间——审核" in message.body
+    assert "《建设众创空间》——审核" in message.body
     assert not Notification.objects.filter(recipient=kx_officer, topic=Notification.Topic.DIGEST).exists()
 
 
