@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from tasks.duties.access import duties_for_user
 from tasks.duties.importing import TEMPLATE_COLUMNS
+from tasks.duties.models import ProgressReport
 from workflows.documents.dates import chinese_date
 from workflows.documents.spreadsheets import template_workbook
 from workflows.escalation.lights import with_light
@@ -43,12 +44,20 @@ TEMPLATE_EXAMPLE = [
 
 
 def duty_latest_report_text(duties):
-    """{duty pk: (进展情况, 存在问题, 下步计划)} from each duty's latest progress report.
-
-    Filled by the progress-report model of the supervision flow, which this branch does not
-    have yet: until it lands every duty exports with these three columns empty. It must read
-    the reports of all ``duties`` in one query (no query per row)."""
-    return {}
+    """{duty pk: (进展情况, 存在问题, 下步计划)} from each duty's latest report that its head has
+    signed off (what the secretariat and the leaders read), for all ``duties`` in one query."""
+    reports = (
+        ProgressReport.objects.filter(
+            duty__in=duties,
+            status__in=[ProgressReport.Status.SIGNED_OFF, ProgressReport.Status.ACCEPTED],
+        )
+        .order_by("duty_id", "-submitted_at", "-pk")
+        .values_list("duty_id", "progress", "problems", "next_steps")
+    )
+    latest = {}
+    for duty_id, *text in reports:
+        latest.setdefault(duty_id, tuple(text))
+    return latest
 
 
 def _cell(sheet, value, *, bold=False, fill=None):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from tasks.duties.assignment import duty_assign
-from tasks.duties.models import Duty, DutyTable, JointMeeting
+from tasks.duties.models import Duty, DutyTable, JointMeeting, ProgressReport
 from tasks.proposals.flows import ProposalFlow
 from tests.factories import register_and_assign
 from tests.tasks.duties.spreadsheets import read_workbook
@@ -168,3 +168,36 @@ def test_a_bad_table_filter_is_ignored_and_named(client, tables, kjj_officer):
 def test_anonymous_visitors_cannot_export(client, tables):
     response = client.get(reverse("duties:export"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_progress_columns_come_from_the_latest_report_past_the_head(client, tables, kjj_officer):
+    duty = Duty.objects.get(table=tables[0], sequence=1)
+    at = timezone.now()
+    report = {"duty": duty, "submitted_by": kjj_officer}
+    ProgressReport.objects.create(
+        **report,
+        status=ProgressReport.Status.ACCEPTED,
+        submitted_at=at - datetime.timedelta(days=30),
+        progress="一季度：选址完成",
+        problems="资金未到位",
+        next_steps="启动装修",
+    )
+    ProgressReport.objects.create(
+        **report,
+        status=ProgressReport.Status.SIGNED_OFF,
+        submitted_at=at - datetime.timedelta(days=1),
+        progress="二季度：两家众创空间投入运营",
+        problems="无",
+        next_steps="开展绩效评估",
+    )
+    ProgressReport.objects.create(  # not yet signed off by the head: not shown
+        **report,
+        status=ProgressReport.Status.SUBMITTED,
+        submitted_at=at,
+        progress="草稿进展",
+        problems="草稿问题",
+        next_steps="草稿计划",
+    )
+    rows = rows_of(export(client, kjj_officer, table=tables[0].pk).active)
+    assert rows[3][7:] == ["二季度：两家众创空间投入运营", "无", "开展绩效评估"]
+    assert rows[4][7:] == [None, None, None]
