@@ -104,7 +104,11 @@ from viewflow.workflow.status import STATUS
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal
 
-load = Proposal.objects.all()  # ours and the demo's proposal 277, all waiting for 科技局
+# ours, and those of the demo's proposals that waited for 科技局's 签收 (310) and were signed for here
+sign_for = Task.objects.filter(flow_task=ProposalFlow.sign_for)
+load = Proposal.objects.filter(session="十三届一次") | Proposal.objects.filter(
+    pk__in=sign_for.filter(owner__username__startswith="load").values("process__artifact_object_id")
+)
 proposals = {
     p.get_absolute_url(): {"status": p.status, "signed_for_by": p.signed_for_by and p.signed_for_by.username}
     for p in load.select_related("signed_for_by")
@@ -113,8 +117,7 @@ numbers = {p.pk: p.get_absolute_url() for p in load}
 tasks = [
     {"pk": t.pk, "status": t.status, "owner": t.owner and t.owner.username,
      "proposal": numbers[t.process.artifact_object_id]}
-    for t in Task.objects.filter(flow_task_type="HUMAN", process__flow_class=ProposalFlow)
-    .filter(process__artifact_object_id__in=numbers)
+    for t in sign_for.filter(process__artifact_object_id__in=numbers)
     .select_related("owner", "process")
 ]
 timers = Task.objects.filter(flow_task_type="TIMER")
@@ -336,8 +339,11 @@ class Officer:
                 self.record.fail(f"{self.username}: desk answered {status}")
                 return
             queue = desk.split('id="department-queue"', 1)[-1]
-            # the proposals' sign-for rows: the demo's duties wait in the same queue
-            rows = [row for row in re.findall(r"<tr>(.*?)</tr>", queue, re.S) if "/proposals/" in row]
+            # the proposals' sign-for rows (their one-click 签收 form): the demo's duties, and the
+            # drafting step each 签收 opens, wait in the same queue
+            rows = [
+                row for row in re.findall(r"<tr>(.*?)</tr>", queue, re.S) if "/proposals/sign-for/" in row
+            ]
             takes = [take for row in rows for take in re.findall(r'action="(/desk/tasks/\d+/take/)"', row)]
             if not takes:
                 return

@@ -39,14 +39,14 @@ def test_twenty_officers_take_and_sign_for_one_queue_while_the_dispatcher_fires(
         assert "database is locked" not in result[log]
         assert "Internal Server Error" not in result[log]
 
-    # exactly one successful sign-for per proposal (ours and the demo's 277), and it is the one
+    # exactly one successful sign-for per proposal (ours and the demo's 310), and it is the one
     # the database holds
     signed = dict(record.signed)
     assert len(record.signed) == len(signed) == PROPOSALS + 1, Counter(path for path, _ in record.signed)
     assert set(signed) == set(state["proposals"])
     for path, proposal in state["proposals"].items():
         assert proposal == {"status": "handling", "signed_for_by": signed[path]}, path
-    # the only step of each flow is done, by that officer: nothing is left claimed
+    # each 签收 is done, by that officer: nothing is left claimed
     for task in state["tasks"]:
         assert (task["status"], task["owner"]) == ("DONE", signed[task["proposal"]]), task
 
