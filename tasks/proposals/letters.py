@@ -39,7 +39,11 @@ def letter_template_for(department, kind):
     if not NUMBER_PATTERN.fullmatch(pattern):  # a short name with digits or brackets
         pattern = f"{department.code.upper()[:18]}复〔{{year}}〕{{n}}号"
     return LetterTemplate(
-        department=department, kind=kind, number_pattern=pattern, opening=DEFAULT_OPENING, closing=DEFAULT_CLOSING
+        department=department,
+        kind=kind,
+        number_pattern=pattern,
+        opening=DEFAULT_OPENING,
+        closing=DEFAULT_CLOSING,
     )
 
 
