@@ -139,6 +139,17 @@ def letter_documents(reply):
     return {document.is_draft: document for document in documents}
 
 
+def letters_by_reply(replies):
+    """{reply pk: {is_draft: document}} of several replies in one query (the proposal's page)."""
+    documents = LetterDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(Reply), object_id__in=[reply.pk for reply in replies]
+    ).only("object_id", "is_draft", "status", "error", "number", "scan")
+    found = {}
+    for document in documents:
+        found.setdefault(document.object_id, {})[document.is_draft] = document
+    return found
+
+
 def letter_panel(reply):
     """What the draft, sign-off and review pages show beside the reply: the latest preview, the
     issued letter, and the 核稿 findings of the letter as it stands."""
