@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -100,12 +100,13 @@ def letter_scan(request, pk):
 
 
 @login_required
-@require_POST
 def letter_scan_upload(request, pk):
     """The signed and sealed scan, uploaded by the secretariat or the replying department."""
-    reply = _reply_get(request.user, pk)
+    reply = _reply_get(request.user, pk)  # outsiders get 404 before the method is looked at
     if not (is_secretariat(request.user) or request.user.department_id == reply.department_id):
         raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = LetterScanForm(request.POST, request.FILES)
     issued = letter_documents(reply).get(False)
     if not form.is_valid():
