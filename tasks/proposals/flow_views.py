@@ -7,8 +7,10 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from accounts.access import is_secretariat
 from tasks.proposals import services
 from tasks.proposals.forms import DecisionForm, DraftForm, OpinionForm, SignForForm
+from tasks.proposals.letters import letter_panel
 from tasks.proposals.models import CoHandlingOpinion
 
 
@@ -22,7 +24,10 @@ class StepView(generic.FormView):
     def get_context_data(self, **kwargs):
         reply = self.reply
         return super().get_context_data(
-            proposal=reply.proposal, reply=reply, task=self.request.activation.task, **kwargs
+            proposal=reply.proposal,
+            reply=reply,
+            task=self.request.activation.task,
+            **kwargs,
         )
 
     def form_valid(self, form):
@@ -34,6 +39,16 @@ class StepView(generic.FormView):
         self.request.activation.execute()
         messages.success(self.request, self.success_message, fail_silently=True)
         return HttpResponseRedirect(self.reply.proposal.get_absolute_url())
+
+
+class LetterStepView(StepView):
+    """A step of the reply's own department or the secretariat: the letter's preview and its
+    核稿 findings are shown beside the reply."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            is_secretariat=is_secretariat(self.request.user), **letter_panel(self.reply), **kwargs
+        )
 
 
 class SignForView(StepView):
@@ -68,7 +83,7 @@ class OpinionView(StepView):
         services.opinion_give(opinion=self.opinion, text=form.cleaned_data["text"], user=self.request.user)
 
 
-class DraftView(StepView):
+class DraftView(LetterStepView):
     """拟稿: the reply from the pre-filled template, its category and the letter's fields. "Save"
     keeps the draft; "Submit" sends it to the head once the opinions and a contact are in."""
 
@@ -115,7 +130,7 @@ class DraftView(StepView):
         services.reply_submit(reply=self.reply, user=self.request.user)
 
 
-class SignOffView(StepView):
+class SignOffView(LetterStepView):
     """签发: the department's head signs the reply off, or returns it with comments."""
 
     template_name = "proposals/reply_sign_off.html"
@@ -133,7 +148,7 @@ class SignOffView(StepView):
         )
 
 
-class ReviewView(StepView):
+class ReviewView(LetterStepView):
     """核稿: the secretariat releases the reply, or returns it with comments."""
 
     template_name = "proposals/reply_review.html"

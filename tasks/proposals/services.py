@@ -12,7 +12,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Role, User
+from tasks.proposals.letters import letter_template_for, reply_letter
 from tasks.proposals.models import CoHandlingOpinion, ContactRecord, Proposal, Proposer, Reply
+from workflows.documents.services import letter_preview_request, letter_release
 from workflows.notifications.models import Notification
 from workflows.notifications.outbox import message_rows, notifications_store
 
@@ -273,12 +275,13 @@ def reply_submit_problems(reply):
 
 @transaction.atomic
 def reply_save(*, reply, user, text, category, contact_person="", contact_phone="", cc=""):
-    """Keep the draft as typed."""
+    """Keep the draft as typed; a worker renders its letter's preview after commit."""
     if reply.status != Reply.Status.DRAFTING:
         raise ValidationError(_("This reply is not being drafted."))
     reply.text, reply.category = text, category
     reply.contact_person, reply.contact_phone, reply.cc = contact_person, contact_phone, cc
     reply.save(update_fields=["text", "category", "contact_person", "contact_phone", "cc"])
+    letter_preview_request(subject=reply, data=reply_letter(reply))
     return reply
 
 
@@ -380,8 +383,14 @@ def reply_review(*, reply, user, release, comment=""):
     reply.status = Reply.Status.RELEASED
     reply.released_at, reply.released_by = now, user
     reply.letter_date = timezone.localdate(now)
-    # letter_number stays blank: issue 12's numbering assigns it when the letter is issued
-    reply.save(update_fields=["status", "released_at", "released_by", "letter_date"])
+    # numbered now from the department's pattern; a worker freezes the PDF after commit
+    document = letter_release(
+        subject=reply,
+        data=reply_letter(reply),
+        number_pattern=letter_template_for(reply.department, reply.proposal.kind).number_pattern,
+    )
+    reply.letter_number = document.number
+    reply.save(update_fields=["status", "released_at", "released_by", "letter_date", "letter_number"])
     proposal = reply.proposal
     audit_record(
         action=AuditEvent.Action.APPROVE,

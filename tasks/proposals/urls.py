@@ -2,7 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from tasks.proposals import views
+from tasks.proposals import letter_views, views
 
 
 class ProposalApplication(Application):
@@ -38,3 +38,22 @@ class ProposalApplication(Application):
     )
     evaluation_link_path = path("proposers/<int:pk>/link/", views.evaluation_link, name="evaluation_link")
     evaluate_path = path("evaluate/<str:token>/", views.evaluate, name="evaluate")
+    letter_pdf_path = path("replies/<int:pk>/letter.pdf", letter_views.letter_pdf, name="letter_pdf")
+    letter_docx_path = path("replies/<int:pk>/letter.docx", letter_views.letter_docx, name="letter_docx")
+    letter_scan_path = path("replies/<int:pk>/letter-scan/", letter_views.letter_scan, name="letter_scan")
+    letter_scan_upload_path = path(
+        "replies/<int:pk>/letter-scan/upload/", letter_views.letter_scan_upload, name="letter_scan_upload"
+    )
+    letter_retry_path = path("replies/<int:pk>/letter/retry/", letter_views.letter_retry, name="letter_retry")
+    letter_templates_path = path(
+        "letter-templates/", letter_views.LetterTemplateListView.as_view(), name="letter_templates"
+    )
+    letter_template_edit_path = path(
+        "letter-templates/<int:pk>/",
+        letter_views.LetterTemplateEditView.as_view(),
+        name="letter_template_edit",
+    )
+    letter_template_preview_path = path(
+        "letter-templates/preview/", letter_views.letter_template_preview, name="letter_template_preview"
+    )
+    public_replies_path = path("public/replies/", letter_views.public_replies, name="public_replies")

@@ -36,6 +36,7 @@ from tasks.proposals.forms import (
     ReassignmentDecisionForm,
     ReassignmentRequestForm,
 )
+from tasks.proposals.letters import letters_by_reply
 from tasks.proposals.models import (
     CoHandlingOpinion,
     Evaluation,
@@ -124,7 +125,9 @@ class ProposalDetailView(LoginRequiredMixin, generic.DetailView):
             .prefetch_related("contacts", "opinions__department")
             .order_by("round", "pk")
         )
+        letters = letters_by_reply(replies)
         for reply in replies:
+            reply.letter_issued = letters.get(reply.pk, {}).get(False)
             reply.private_visible = access.reply_private_visible(user, reply) and (
                 sees_everything(user) or reply.department_id in departments_of(user)
             )

@@ -35,6 +35,9 @@ from tasks.proposals.models import Proposal, ProposalAttachment
 from tests.conftest import make_department, make_user
 from tests.factories import duties_in_every_step, register_and_assign
 from workflows.desk import registry
+from workflows.documents import rendering
+from workflows.documents.models import LetterDocument
+from workflows.documents.services import letter_scan_attach
 from workflows.escalation import extensions, notice_pdf
 from workflows.escalation.models import Deadline, Notice
 from workflows.notifications.models import Notification
@@ -63,6 +66,7 @@ PUBLIC = {
     "admin:login",
     "admin:logout",
     "proposals:evaluate",  # the proposer's personal link: no login, the signed token is the key
+    "proposals:public_replies",  # disclosed replies, no contact details (tasks/proposals/test_letters.py)
 }
 SECRETARIAT_ONLY_PREFIX = "manage/"
 STAFF_ONLY_PREFIX = "admin/"
@@ -77,6 +81,7 @@ ACTION_NAMES = {
     "proposals:contact_add",
     "proposals:reassignment_request",
     "proposals:follow_up_open",
+    "proposals:letter_scan_upload",
     # campaigns: set up by the collecting department, reported and summarised by the hosts
     "campaigns:activity_create",
     "campaigns:activity_import",
@@ -200,6 +205,13 @@ def world(db, settings, tmp_path):
         steps.review_complete(task=review, user=people["secretariat"])
         reply.refresh_from_db()
         assignment.follow_up_open(reply=reply, user=people["kjj_officer"])
+    # the worker renders the letters (draft preview and issued letter); the scan is archived
+    for document in LetterDocument.objects.filter(status=LetterDocument.Status.PENDING):
+        rendering.letter_document_render(document_id=document.pk, revision=document.revision)
+    letter_scan_attach(
+        document=LetterDocument.objects.get(is_draft=False),
+        upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan"),
+    )
 
     deadline = Deadline.objects.open().for_subject(open_proposal).get()
     notice = Notice.objects.filter(deadline=deadline).first()
@@ -311,6 +323,11 @@ PK_OBJECTS = {
     "campaigns:summary_row_delete": lambda world: SummaryRow.objects.get(),
     "proposals:attachment_add": lambda world: world["proposals"][0],
     "proposals:attachment_download": lambda world: world["proposal_attachment"],
+    **{
+        f"proposals:{name}": lambda world: world["proposals"][2].replies.get(kind="first")
+        for name in ("letter_pdf", "letter_docx", "letter_scan", "letter_scan_upload", "letter_retry")
+    },
+    "proposals:letter_template_edit": lambda world: world["department"],
 }
 
 
@@ -374,6 +391,10 @@ SECRETARIAT_ONLY = {
     "proposals:evaluation_record",
     "proposals:evaluation_link",
     "proposals:attachment_add",
+    "proposals:letter_retry",
+    "proposals:letter_templates",
+    "proposals:letter_template_edit",
+    "proposals:letter_template_preview",
     "duties:import",
     "duties:import_confirm",
     "duties:import_template",
@@ -465,6 +486,10 @@ def object_kind(route, name):
         "proposals:reassignment_request",
         "proposals:follow_up_open",
         "proposals:attachment_download",
+        "proposals:letter_pdf",
+        "proposals:letter_docx",
+        "proposals:letter_scan",
+        "proposals:letter_scan_upload",
     ):
         return "proposal"
     if name in ("duties:duty_detail", "duties:table_detail", "duties:attachment_download", "duties:sign_for"):

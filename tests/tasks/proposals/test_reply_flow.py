@@ -134,7 +134,7 @@ def test_the_whole_reply_process_through_its_pages(
         )
         reply.refresh_from_db()
         proposal.refresh_from_db()
-        assert reply.status == Reply.Status.RELEASED and reply.letter_number == ""
+        assert reply.status == Reply.Status.RELEASED and reply.letter_number == "科技局复〔2024〕1号"
         assert reply.letter_date == datetime.date(2024, 3, 5)
         assert proposal.status == Proposal.Status.REPLIED
         assert reply.process.status == PROCESS.DONE

@@ -16,8 +16,11 @@ from django.urls import reverse
 from tasks.duties.assignment import duty_assign
 from tasks.duties.models import Duty, DutyTable, JointMeeting
 from tasks.proposals import assignment
+from tasks.proposals.models import Reply
+from tests.conftest import make_department
 from tests.factories import register_and_assign
 from workflows.desk import inbox
+from workflows.documents.models import LetterTemplate
 from workflows.escalation import extensions
 from workflows.escalation.models import Deadline
 
@@ -128,3 +131,36 @@ def test_the_desk_sorts_by_the_soonest_deadline(client, kjj, kx, kjj_officer):
     assert by_due.index("期限更早的建议") < by_due.index("先交办的建议")
     bad = client.get(reverse("desk:index"), {"sort": "x"})
     assert bad.status_code == 200 and "已忽略" in bad.content.decode()
+
+
+def add_letter_rows(count, start, kjj):
+    """``count`` departments (rows of the letter templates) and released, disclosed replies."""
+    for number in range(start, start + count):
+        department = make_department(f"nt-t{number}", f"测试单位{number}", f"测试{number}")
+        LetterTemplate.objects.create(
+            department=department, kind="suggestion", number_pattern="测复〔{year}〕{n}号", opening="您好。"
+        )
+        with time_machine.travel(datetime.datetime(2024, 3, 4, 10, 0, tzinfo=SHANGHAI), tick=False):
+            proposal = register_and_assign(lead=kjj, number=1000 + number, title=f"公开建议{number}")
+        Reply.objects.filter(proposal=proposal).update(
+            status=Reply.Status.RELEASED, text=f"答复{number}", released_at=proposal.registered_at
+        )
+
+
+@pytest.mark.parametrize(
+    ("viewer", "name"), [("secretariat", "proposals:letter_templates"), (None, "proposals:public_replies")]
+)
+def test_the_letter_lists_cost_the_same_queries_at_5_and_50_rows(request, client, kjj, viewer, name):
+    if viewer:
+        client.force_login(request.getfixturevalue(viewer))
+    url = reverse(name)
+    add_letter_rows(5, 1, kjj)
+    client.get(url)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url).status_code == 200
+    add_letter_rows(45, 6, kjj)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+        assert response.status_code == 200
+    assert len(fifty) == len(five), [query["sql"][:120] for query in fifty.captured_queries]
+    assert response.context["page_obj"].paginator.count >= 50
