@@ -1,36 +1,24 @@
 """Completing a step of the proposal flow in one call, outside its own page: the one-click
 签收 of the desk, and the services' path the benchmark and tests drive."""
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from tasks.proposals import services
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import CoHandlingOpinion
-from workflows.engine import task_activation
+from workflows.desk import steps as desk_steps
 
 
-@transaction.atomic
 def step_complete(*, task, user, node, write, taken_message=None):
-    """Take ``task`` (a step of ``node``) if it still waits in the queue, run ``write(task)``
-    and complete it, all under the process lock (``task_activation`` re-reads the task). The
-    caller has checked that the user may take it."""
-    with task_activation(task) as activation:
-        task = activation.task
-        if task.flow_task != node or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
-            raise ValidationError(taken_message or _("This step has already been completed."))
-        if task.status == STATUS.ASSIGNED and task.owner_id != user.pk:
-            raise ValidationError(
-                _("%(name)s has already taken this task.") % {"name": task.owner.get_full_name()}
-            )
-        if task.status == STATUS.NEW:
-            activation.assign(user)
-        write(task)
-        activation.start(None)
-        activation.execute()
-    return task
+    """The shared one-click step (``workflows.desk.steps``) at a node of the proposal flow."""
+    return desk_steps.step_complete(
+        task=task,
+        user=user,
+        node=node,
+        write=write,
+        done_message=taken_message or _("This step has already been completed."),
+    )
 
 
 def sign_for_complete(*, task, user):

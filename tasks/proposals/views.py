@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django.views.decorators.http import require_POST
-from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -46,7 +45,8 @@ from tasks.proposals.models import (
     Reply,
 )
 from tasks.proposals.similar import proposals_similar
-from workflows.desk.inbox import task_workable_by, tasks_inbox_for_user, tasks_queue_for_user
+from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
+from workflows.desk.steps import one_click
 from workflows.escalation.access import deadlines_for_user
 from workflows.escalation.lights import light_worst, with_light
 
@@ -252,23 +252,13 @@ def attachment_download(request, pk):
 @login_required
 def sign_for(request, task_pk):
     """签收 from the desk or the proposal page in one click (POST): take and complete the step."""
-    user = request.user
-    task = get_object_or_404(
-        Task.objects.select_related("process"), pk=task_pk, flow_task=ProposalFlow.sign_for
+    return one_click(
+        request,
+        task_pk=task_pk,
+        node=ProposalFlow.sign_for,
+        complete=steps.sign_for_complete,
+        success_message=_("Signed for."),
     )
-    if not task_workable_by(user, task):  # waiting in the user's queue, or taken by them
-        raise Http404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        steps.sign_for_complete(task=task, user=user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    except FlowLockFailed:
-        messages.error(request, _("The item is being updated by someone else; please try again."))
-    else:
-        messages.success(request, _("Signed for."))
-    return redirect("proposals:proposal_detail", pk=task.process.artifact_object_id)
 
 
 def _errors_to_form(form, exc):

@@ -12,16 +12,17 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
+from workflows.desk.inbox import task_workable_by
+from workflows.engine import task_activation
 
 
 @transaction.atomic
 def step_complete(*, task, user, write, node=None, done_message=None):
     """Take ``task`` as ``user``, call ``write(task)`` (the step's service) and complete it.
 
-    ``task.activation()`` holds the process lock and re-reads the task under it; a task no longer
+    ``task_activation`` holds the process lock and re-reads the task under it; a task no longer
     open at ``node`` raises ``done_message``. The caller has checked that the user may take it."""
-    with task.activation() as activation:
+    with task_activation(task) as activation:
         task = activation.task
         if node is not None and (task.flow_task != node or task.status not in (STATUS.NEW, STATUS.ASSIGNED)):
             raise ValidationError(done_message or _("This step has already been done."))
@@ -42,10 +43,7 @@ def one_click(request, *, task_pk, node, complete, success_message):
     inbox), 405 unless POST; ``complete(task=, user=)`` does the step; back to the subject."""
     user = request.user
     task = get_object_or_404(Task.objects.select_related("process"), pk=task_pk, flow_task=node)
-    if not (
-        tasks_queue_for_user(user).filter(pk=task.pk).exists()
-        or tasks_inbox_for_user(user).filter(pk=task.pk).exists()
-    ):
+    if not task_workable_by(user, task):  # waiting in the user's queue, or taken by them
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
