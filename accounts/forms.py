@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
-from accounts.fields import QueryFilterForm, SingleLineFieldsMixin
+from accounts.fields import LimitedCharField, QueryFilterForm, SingleLineFieldsMixin
 from accounts.models import AuditEvent, Department, Role, User
 
 
@@ -123,3 +123,27 @@ class AuditFilterForm(QueryFilterForm):
     )
     day = forms.DateField(label=_("Date"), required=False)
     q = forms.CharField(label=_("Person or text"), max_length=100, required=False)
+
+
+class SystemAccountForm(SingleLineFieldsMixin, forms.Form):
+    """A system account for another system, and its first API token."""
+
+    name = LimitedCharField(
+        label=_("System"), max_length=50, help_text=_("The system that calls the API, e.g. 市政务办公系统.")
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("None: sees everything, as the secretariat"),
+        help_text=_("The account sees and does the work of this department only."),
+    )
+    label = LimitedCharField(
+        label=_("Token label"),
+        max_length=100,
+        help_text=_("To tell tokens apart, e.g. the server that uses it."),
+    )
+
+
+class ApiTokenForm(SingleLineFieldsMixin, forms.Form):
+    label = LimitedCharField(label=_("Token label"), max_length=100)

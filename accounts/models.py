@@ -84,6 +84,12 @@ class User(AbstractUser):
     oversees_all = models.BooleanField(
         _("oversees all departments"), default=False, help_text=_("For leaders and conveners.")
     )
+    is_system_account = models.BooleanField(
+        _("system account"),
+        default=False,
+        editable=False,
+        help_text=_("Another system calling the API with a token; it never logs in with a password."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -176,6 +182,8 @@ class AuditEvent(models.Model):
         USER_CHANGE = "user_change", _("User changed")
         DEPARTMENT_CHANGE = "department_change", _("Department changed")
         CALENDAR_CHANGE = "calendar_change", _("Working-day calendar changed")
+        API_TOKEN_ISSUE = "api_token_issue", _("API token issued")
+        API_TOKEN_REVOKE = "api_token_revoke", _("API token revoked")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     actor = models.ForeignKey(
@@ -226,3 +234,36 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only")
+
+
+class ApiToken(models.Model):
+    """A system account's key to the integration API. Only the key's SHA-256 is kept: the key is
+    shown once, when the secretariat issues it."""
+
+    account = models.ForeignKey(
+        User, verbose_name=_("system account"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    label = models.CharField(_("label"), max_length=100)
+    prefix = models.CharField(_("key begins with"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("issued by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("revoked by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.label} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

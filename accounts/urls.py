@@ -2,7 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from accounts import views
+from accounts import token_views, views
 from accounts.access import is_secretariat
 
 
@@ -32,3 +32,12 @@ class ManageApplication(Application):
     lockout_list_path = path("lockouts/", views.LoginLockoutListView.as_view(), name="lockout_list")
     lockout_lift_path = path("lockouts/lift/", views.LoginLockoutLiftView.as_view(), name="lockout_lift")
     audit_list_path = path("audit/", views.AuditListView.as_view(), name="audit_list")
+    api_account_list_path = path(
+        "api-accounts/", token_views.ApiAccountListView.as_view(), name="api_account_list"
+    )
+    api_token_issue_path = path(
+        "api-accounts/<int:pk>/tokens/", token_views.ApiTokenIssueView.as_view(), name="api_token_issue"
+    )
+    api_token_revoke_path = path(
+        "api-tokens/<int:pk>/revoke/", token_views.ApiTokenRevokeView.as_view(), name="api_token_revoke"
+    )

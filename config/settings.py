@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "config.staticfiles.StaticFilesConfig",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "axes",
     "viewflow",
@@ -158,6 +161,49 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# The integration API (/api/): other systems (the OA system, the proposal systems) call it with
+# a system account's token; a person signed in may browse it with the rights of the pages.
+API_REQUESTS_PER_MINUTE = env.get_int("API_REQUESTS_PER_MINUTE", 120, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api_auth.AccountRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "accounts.api_auth.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "联席会议督办与建议提案办理 · 数据接口",
+    "DESCRIPTION": (
+        "供办公自动化系统、人大建议和政协提案系统等对接使用。每个系统账号持有联席会议办公室签发的令牌，"
+        "在请求头中以 `Authorization: Bearer <令牌>` 发送；账号只能看到和办理其所属单位的工作，"
+        "与网页的权限完全一致。列表分页（`page`、`page_size`），按字段筛选；"
+        "每个账号每分钟的请求数有上限，超出时返回 429。请求有误时按字段返回错误说明，不写入任何数据。"
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DepartmentKindEnum": "accounts.models.Department.Kind",
+        "ProposalKindEnum": "tasks.proposals.models.Proposal.Kind",
+        "ProposalStatusEnum": "tasks.proposals.models.Proposal.Status",
+        "ReplyKindEnum": "tasks.proposals.models.Reply.Kind",
+        "ReplyStatusEnum": "tasks.proposals.models.Reply.Status",
+        "DutyStatusEnum": "tasks.duties.models.Duty.Status",
+        "ReportKindEnum": "tasks.duties.models.ProgressReport.Kind",
+        "ReportStatusEnum": "tasks.duties.models.ProgressReport.Status",
+        "ReportDecisionEnum": "tasks.duties.models.ProgressReport.Decision",
+    },
+}
 
 # Language and time.
 LANGUAGE_CODE = env.get_str("LANGUAGE_CODE", "zh-hans")

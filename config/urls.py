@@ -42,6 +42,7 @@ site.menu_template_name = "includes/site_menu.html"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/", include("config.api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", AccountViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),

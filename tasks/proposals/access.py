@@ -5,11 +5,17 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from accounts.access import departments_of, scoped_for_user, sees_everything
+from accounts.models import Role
 from tasks.proposals.models import Proposal, ProposalAttachment, ProposalProcess, Reply
 
 
 def proposals_for_user(user):
     return scoped_for_user(user, Proposal, ["lead_department", "co_departments"])
+
+
+def proposal_registers(user):
+    """Who registers suggestions and proposals (登记并交办): the secretariat."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.SECRETARIAT))
 
 
 def proposal_get_for_user(user, pk):

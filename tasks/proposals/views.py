@@ -21,7 +21,6 @@ from accounts.access import (
     sees_everything,
 )
 from accounts.audit import audit_timeline
-from accounts.models import Role
 from tasks.proposals import access, assignment, attachments, evaluations, services, steps
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.forms import (
@@ -156,9 +155,7 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
     form_class = ProposalRegisterForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            request.user.is_superuser or request.user.has_role(Role.SECRETARIAT)
-        ):
+        if request.user.is_authenticated and not access.proposal_registers(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
