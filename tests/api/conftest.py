@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts import tokens
+from tests.tasks.campaigns.conftest import campaign, fgw, fgw_officer, kjj_host, ks_kjj, ks_rsj  # noqa: F401
 
 
 def system_account(name, department, *, label="主服务器"):
