@@ -17,11 +17,13 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import URLResolver, get_resolver
 from PIL import Image
 from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
+from accounts import tokens
 from accounts.models import Department, User
 from tasks.campaigns import brief
 from tasks.campaigns import services as campaign_services
@@ -67,6 +69,8 @@ PUBLIC = {
     "admin:logout",
     "proposals:evaluate",  # the proposer's personal link: no login, the signed token is the key
     "proposals:public_replies",  # disclosed replies, no contact details (tasks/proposals/test_letters.py)
+    "api:schema",  # the API's description, no data (tests/api/test_schema.py)
+    "api:docs",
 }
 SECRETARIAT_ONLY_PREFIX = "manage/"
 STAFF_ONLY_PREFIX = "admin/"
@@ -275,6 +279,11 @@ def world(db, settings, tmp_path):
         "notification": notification,
         "extension": extension,
         "correction": correction,
+        "api_token": tokens.api_token_issue(
+            account=tokens.system_account_create(name="保密系统账号", department=kjj, actor=None),
+            label="主服务器",
+            actor=None,
+        )[0],
     }
 
 
@@ -328,6 +337,15 @@ PK_OBJECTS = {
         for name in ("letter_pdf", "letter_docx", "letter_scan", "letter_scan_upload", "letter_retry")
     },
     "proposals:letter_template_edit": lambda world: world["department"],
+    "manage:api_token_issue": lambda world: world["api_token"].account,
+    "manage:api_token_revoke": lambda world: world["api_token"],
+    "api:department_detail": lambda world: world["department"],
+    "api:proposal_detail": lambda world: world["proposals"][0],
+    "api:proposal_letters": lambda world: world["proposals"][2],
+    "api:letter_pdf": lambda world: world["proposals"][2].replies.get(kind="first"),
+    "api:duty_detail": lambda world: world["duty"],
+    "api:duty_reports": lambda world: world["duties"][-1],
+    "api:campaign_reports": lambda world: world["campaign"],
 }
 
 
@@ -490,13 +508,23 @@ def object_kind(route, name):
         "proposals:letter_docx",
         "proposals:letter_scan",
         "proposals:letter_scan_upload",
+        "api:proposal_detail",
+        "api:proposal_letters",
+        "api:letter_pdf",
     ):
         return "proposal"
-    if name in ("duties:duty_detail", "duties:table_detail", "duties:attachment_download", "duties:sign_for"):
+    if name in (
+        "duties:duty_detail",
+        "duties:table_detail",
+        "duties:attachment_download",
+        "duties:sign_for",
+        "api:duty_detail",
+        "api:duty_reports",
+    ):
         return "duty"
     if name == "campaigns:brief_pdf":
         return "brief"
-    if name.startswith("campaigns:") and "<int:pk>" in route:
+    if (name.startswith("campaigns:") and "<int:pk>" in route) or name == "api:campaign_reports":
         return "campaign"
     return None
 
@@ -520,17 +548,18 @@ def body(response):
 
 
 def denied(response):
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return True
     return response.status_code == 302 and "login" in response["Location"]
 
 
-def check_role(client, world, role):
-    """Request every pattern as ``role``; return the failures and the number of patterns."""
+def check_role(client, world, role, *, login=True, prefix=""):
+    """Request every pattern (under ``prefix``) as ``role``; return the failures and the number of
+    patterns. ``login=False``: the client already speaks for the role (an API token)."""
     failures = []
-    patterns = url_patterns()
+    patterns = [(route, name) for route, name in url_patterns() if route.startswith(prefix)]
     user = world["people"].get(role)
-    if user is not None:
+    if user is not None and login:
         client.force_login(user)
     for route, name in patterns:
         url = build_url(route, name, world)
@@ -612,6 +641,22 @@ def check_role(client, world, role):
 def test_permission_matrix(client, world, role):
     failures, count = check_role(client, world, role)
     assert count > 90, "the URL configuration lost its patterns"
+    assert not failures, "\n".join(failures)
+
+
+# the API with a system account's token, scoped like the role's department
+TOKEN_ROLES = {"kjj_officer": "nt-kjj", "kx_officer": "nt-kx", "jyj_officer": "nt-jyj", "secretariat": None}
+
+
+@pytest.mark.parametrize("role", TOKEN_ROLES)
+def test_permission_matrix_of_the_api_with_tokens(world, role):
+    code = TOKEN_ROLES[role]
+    department = Department.objects.get(code=code) if code else None
+    account = tokens.system_account_create(name=f"{role}系统", department=department, actor=None)
+    _token, key = tokens.api_token_issue(account=account, label="矩阵", actor=None)
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    failures, count = check_role(client, world, role, login=False, prefix="api/")
+    assert count >= 12, "the API lost its patterns"
     assert not failures, "\n".join(failures)
 
 
