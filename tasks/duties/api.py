@@ -85,8 +85,12 @@ class ReportFileSerializer(serializers.Serializer):
     progress = serializers.CharField(
         help_text=_("Progress (进展情况), or what was done for a completion report.")
     )
-    problems = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("存在问题"))
-    next_steps = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("下步计划"))
+    problems = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Problems (存在问题)")
+    )
+    next_steps = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Next steps (下步计划)")
+    )
     percentage = serializers.IntegerField(
         required=False,
         allow_null=True,

@@ -93,7 +93,10 @@ class ProposalDetailSerializer(ProposalSerializer):
 class ProposalRegisterSerializer(serializers.Serializer):
     """登记并交办 as the registration page does, with the page's own checks."""
 
-    kind = serializers.ChoiceField(choices=Proposal.Kind.choices, help_text=_("suggestion or proposal"))
+    kind = serializers.ChoiceField(
+        choices=Proposal.Kind.choices,
+        help_text=_("suggestion: from deputies (建议); proposal: from CPPCC members (提案)."),
+    )
     session = serializers.CharField(max_length=60, help_text=_("The session (届次), e.g. 十六届."))
     sitting = serializers.CharField(
         max_length=60, required=False, allow_blank=True, default="", help_text=_("The sitting (会次).")
