@@ -1,6 +1,7 @@
 """The integration API's URLs (/api/): each process's endpoints come from its own package."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
@@ -11,6 +12,7 @@ from tasks.proposals import api as proposals_api
 app_name = "api"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="api:docs"), name="root"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("departments/", accounts_api.DepartmentListView.as_view(), name="department_list"),

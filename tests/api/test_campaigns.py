@@ -1,6 +1,8 @@
 """The campaigns' API: a host's system files its daily report and the matrix cell fills; the
 page's and the service's rules answer by field; others' campaigns and rows stay out of reach."""
 
+import datetime
+
 import time_machine
 from django.urls import reverse
 
@@ -96,3 +98,21 @@ def test_only_hosts_file_and_others_read_only_what_the_pages_show(
     with travel(2017, 9, 22, 10):
         assert jyj_api.post_json(url, {"day": "2017-09-22", "text": "x"}).status_code == 404
     assert DailyReport.objects.count() == 1
+
+
+def test_the_report_list_costs_the_same_queries_at_5_and_50_rows(
+    campaign, fgw, ks_kjj, kjj_host, django_assert_max_num_queries
+):
+    _account, api = system_account("发改委办公系统", fgw)
+    url = reports_url(campaign)
+    days = [D(2017, 9, 13) + datetime.timedelta(days=n) for n in range(50)]
+    for count in (5, 50):
+        campaign.activities.filter(hosts=ks_kjj).update(starts_on=days[0], ends_on=days[-1])
+        campaign.ends_on = campaign.closes_on = days[-1]
+        campaign.save()
+        with travel(2017, 11, 1, 10):
+            for day in days[:count]:
+                if not DailyReport.objects.filter(day=day).exists():
+                    file_report(campaign, ks_kjj, day, kjj_host)
+            with django_assert_max_num_queries(7):
+                assert api.get(url, {"page_size": 50}).json()["count"] == count

@@ -118,3 +118,20 @@ def test_the_duty_list_filters_by_status_and_lead(reporting, table, kjj, jyj, se
     assert [row["title"] for row in listed["results"]] == ["保密任务丙"]
     assigned = api.get(reverse("api:duty_list"), {"status": Duty.Status.ASSIGNED}).json()
     assert [row["title"] for row in assigned["results"]] == ["教育局的任务"]
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_duty_list_costs_the_same_queries_at_5_and_50_rows(
+    count,
+    table,  # noqa: F811
+    kjj,
+    kx,
+    secretariat,
+    django_assert_max_num_queries,
+):
+    for sequence in range(1, count + 1):
+        duty = draft_duty(table, kjj, [kx], sequence=sequence, title=f"任务{sequence}")
+        duty_assign(duty=duty, actor=secretariat)
+    _account, api = system_account("科技局办公系统", kjj)
+    with django_assert_max_num_queries(7):
+        assert api.get(reverse("api:duty_list"), {"page_size": 50}).json()["count"] == count

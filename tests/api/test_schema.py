@@ -32,6 +32,7 @@ def test_the_schema_describes_the_api_in_chinese(client):
 
 
 def test_the_docs_page_loads_its_scripts_from_the_site(client):
+    assert client.get("/api/")["Location"] == reverse("api:docs")
     page = client.get(reverse("api:docs"))
     assert page.status_code == 200
     html = page.content.decode()

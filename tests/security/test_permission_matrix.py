@@ -69,6 +69,7 @@ PUBLIC = {
     "admin:logout",
     "proposals:evaluate",  # the proposer's personal link: no login, the signed token is the key
     "proposals:public_replies",  # disclosed replies, no contact details (tasks/proposals/test_letters.py)
+    "api:root",  # a redirect to the docs
     "api:schema",  # the API's description, no data (tests/api/test_schema.py)
     "api:docs",
 }
