@@ -4,6 +4,7 @@ read their state and their released reply letters, scoped as the pages are (``ac
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +148,7 @@ class ProposalFilter(filters.FilterSet):
         fields = ["kind", "status", "session", "number", "lead_department"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(number=value) | queryset.filter(title__contains=value)
+        return queryset.filter(Q(number=value) | Q(title__contains=value))
 
 
 @extend_schema_view(
