@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts import tokens
 from tests.tasks.campaigns.conftest import campaign, fgw, fgw_officer, kjj_host, ks_kjj, ks_rsj  # noqa: F401
@@ -26,6 +28,16 @@ class TokenClient(Client):
 
     def post_json(self, path, data):
         return self.post(path, data=json.dumps(data), content_type="application/json")
+
+
+def list_queries(client, url):
+    """(queries, rows) of a list of 50 a page; a first request beforehand records the token's use
+    (once a minute), so that only the list's own queries differ between two calls."""
+    client.get(url, {"page_size": 50})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"page_size": 50})
+    assert response.status_code == 200
+    return len(queries), response.json()["count"]
 
 
 @pytest.fixture

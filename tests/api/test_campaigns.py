@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from tasks.campaigns.models import DailyReport
-from tests.api.conftest import system_account
+from tests.api.conftest import list_queries, system_account
 from tests.tasks.campaigns.conftest import D, at, file_report
 
 
@@ -100,19 +100,17 @@ def test_only_hosts_file_and_others_read_only_what_the_pages_show(
     assert DailyReport.objects.count() == 1
 
 
-def test_the_report_list_costs_the_same_queries_at_5_and_50_rows(
-    campaign, fgw, ks_kjj, kjj_host, django_assert_max_num_queries
-):
+def test_the_report_list_costs_the_same_queries_at_5_and_50_rows(campaign, fgw, ks_kjj, kjj_host):
     _account, api = system_account("发改委办公系统", fgw)
-    url = reports_url(campaign)
     days = [D(2017, 9, 13) + datetime.timedelta(days=n) for n in range(50)]
-    for count in (5, 50):
-        campaign.activities.filter(hosts=ks_kjj).update(starts_on=days[0], ends_on=days[-1])
-        campaign.ends_on = campaign.closes_on = days[-1]
-        campaign.save()
-        with travel(2017, 11, 1, 10):
-            for day in days[:count]:
-                if not DailyReport.objects.filter(day=day).exists():
-                    file_report(campaign, ks_kjj, day, kjj_host)
-            with django_assert_max_num_queries(7):
-                assert api.get(url, {"page_size": 50}).json()["count"] == count
+    campaign.activities.filter(hosts=ks_kjj).update(starts_on=days[0], ends_on=days[-1])
+    campaign.ends_on = campaign.closes_on = days[-1]
+    campaign.save()
+    with travel(2017, 11, 1, 10):
+        for day in days[:5]:
+            file_report(campaign, ks_kjj, day, kjj_host)
+        few, rows = list_queries(api, reports_url(campaign))
+        assert rows == 5
+        for day in days[5:]:
+            file_report(campaign, ks_kjj, day, kjj_host)
+        assert list_queries(api, reports_url(campaign)) == (few, 50)

@@ -19,7 +19,7 @@ from tests.api.conftest import system_account
 from tests.factories import register_and_assign
 
 
-def test_the_schema_describes_the_api_in_chinese(client):
+def test_the_schema_describes_the_api_in_chinese(db, client):
     response = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     schema = response.json()
@@ -31,7 +31,7 @@ def test_the_schema_describes_the_api_in_chinese(client):
     assert "进展报告" in paths["/api/duties/{id}/reports/"]["post"]["summary"]
 
 
-def test_the_docs_page_loads_its_scripts_from_the_site(client):
+def test_the_docs_page_loads_its_scripts_from_the_site(db, client):
     assert client.get("/api/")["Location"] == reverse("api:docs")
     page = client.get(reverse("api:docs"))
     assert page.status_code == 200
