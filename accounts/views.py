@@ -78,8 +78,9 @@ class UserListView(SecretariatRequiredMixin, generic.ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        users = (
-            User.objects.select_related("department")
+        users = (  # people: system accounts are on the API-account page
+            User.objects.filter(is_system_account=False)
+            .select_related("department")
             .prefetch_related("roles")
             .order_by("department__code", "username")
         )
@@ -101,7 +102,9 @@ class UserEditView(SecretariatRequiredMixin, generic.UpdateView):
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:
             return None
-        return get_object_or_404(_manageable_users(self.request.user), pk=self.kwargs["pk"])
+        # a system account is never given a password: it is managed on the API-account page
+        users = _manageable_users(self.request.user).filter(is_system_account=False)
+        return get_object_or_404(users, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         timeline = audit_timeline(self.object, self.request.user) if self.object else None

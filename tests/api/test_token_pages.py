@@ -77,3 +77,24 @@ def test_only_the_secretariat_reaches_the_page(client, kjj_officer, kjj, secreta
     )
     assert ApiToken.objects.count() == 1 and ApiToken.objects.get().revoked_at is None
     assert User.objects.filter(is_system_account=True).count() == 1
+
+
+def test_a_system_account_is_not_edited_as_a_person(client, secretariat, kjj):
+    client.force_login(secretariat)
+    client.post(PAGE, {"name": "科技局办公系统", "department": kjj.pk, "label": "主服务器"})
+    account = User.objects.get(is_system_account=True)
+    assert "科技局办公系统" not in client.get(reverse("manage:user_list")).content.decode()
+    assert client.get(reverse("manage:user_edit", args=[account.pk])).status_code == 404
+    response = client.post(
+        reverse("manage:user_edit", args=[account.pk]),
+        {
+            "username": account.username,
+            "name": "x",
+            "department": kjj.pk,
+            "roles": ["officer"],
+            "password": "Xy!9876543z",
+        },
+    )
+    assert response.status_code == 404
+    account.refresh_from_db()
+    assert not account.has_usable_password()
