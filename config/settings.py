@@ -212,7 +212,7 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(
         f"Environment variable LANGUAGE_CODE={LANGUAGE_CODE!r} is invalid: expected zh-hans or en."
     )
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_viewflow"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_viewflow", BASE_DIR / "locale_drf"]
 TIME_ZONE = env.get_str("TIME_ZONE", "Asia/Shanghai")
 try:
     import zoneinfo
