@@ -175,11 +175,12 @@ def clone(target, departments, meeting, rng):
         buffer.write("\t".join(str(field) for field in fields) + "\n")
     with connection.cursor() as cursor, cursor.cursor.copy("COPY bench_duty_plan FROM STDIN") as copy:
         copy.write(buffer.getvalue())
+    # every other column copied from the template duty, so new columns need no change here
+    planned = {"id": "p.id", "table_id": "p.table_id", "sequence": "p.sequence", "lead_id": "p.lead_id"}
+    columns = [field.column for field in Duty._meta.concrete_fields]
     sql(
-        "INSERT INTO duties_duty (id, table_id, status, assigned_at, sequence, title, measures, lead_leader, "
-        "lead_id, deadline, deadline_text, cycle, report_day) "
-        "SELECT p.id, p.table_id, t.status, t.assigned_at, p.sequence, t.title, t.measures, t.lead_leader, "
-        "p.lead_id, t.deadline, t.deadline_text, t.cycle, t.report_day "
+        f"INSERT INTO duties_duty ({', '.join(columns)}) "
+        f"SELECT {', '.join(planned.get(column, f't.{column}') for column in columns)} "
         "FROM bench_duty_plan p JOIN duties_duty t ON t.id = p.template"
     )
     sql("INSERT INTO duties_duty_cooperating (duty_id, department_id) SELECT id, co_id FROM bench_duty_plan")
