@@ -232,11 +232,29 @@ def grid_measure(client, url, requests):
     return times, min(queries)
 
 
+def slowest_queries(client, url, shown=3):
+    """Say the slowest queries of one request, to show where the grid's time goes."""
+    timed = []
+
+    def timer(execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - began, sql))
+
+    with connection.execute_wrapper(timer):
+        client.get(url)
+    for seconds, statement in sorted(timed, reverse=True)[:shown]:
+        say(f"  {seconds * 1000:6.1f} ms  {statement[:300]}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duties", type=int, default=DUTIES)
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--requests", type=int, default=REQUESTS)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database to study it")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench/duties.py needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -285,6 +303,7 @@ def main():
         say(f"  {full_count:,} duties in {time.perf_counter() - began:.0f} s")
         say(f"Measuring {url} at {full_count:,} duties")
         full_times, full_queries = grid_measure(client, url, args.requests)
+        slowest_queries(client, url)
 
         figure(
             f"duty_import_{args.rows}",
@@ -318,9 +337,14 @@ def main():
     finally:
         overrides.disable()
         cache.clear()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            connection.close()
+            connection.settings_dict["NAME"] = old_name
+            say(f"Kept the scratch database {settings.DATABASES['default']['TEST']['NAME']}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         purged = celery_app.control.purge()
-        say(f"Dropped the scratch database; purged {purged} queued messages")
+        say(f"Purged {purged} queued messages")
 
 
 if __name__ == "__main__":
