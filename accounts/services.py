@@ -9,6 +9,7 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from guardian.models import GroupObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 from viewflow.workflow.models import Task
@@ -49,6 +50,34 @@ def department_perm_revoke(*, department, perm, obj, actor=None):
     )
 
 
+def object_perms_grant(grants):
+    """Grant object permissions to groups in two statements, whatever their number (guardian's
+    ``assign_perm`` takes three or four queries for each): ``grants`` holds (group id, perm as
+    'app_label.codename', object). A permission already held is left as it is."""
+    if not grants:
+        return
+    names = {tuple(perm.split(".", 1)) for _group, perm, _obj in grants}
+    condition = Q()
+    for app_label, codename in names:
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    permissions = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in Permission.objects.filter(condition).select_related("content_type")
+    }
+    GroupObjectPermission.objects.bulk_create(
+        [
+            GroupObjectPermission(
+                group_id=group_id,
+                permission=permissions[perm],
+                content_type=ContentType.objects.get_for_model(obj),
+                object_pk=str(obj.pk),
+            )
+            for group_id, perm, obj in grants
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def work_access_grant(*, obj, lead, others, lead_perms, other_perms, actor=None):
     """Give the lead department and the other departments on a piece of work their access: the
     same rows and audit events as ``department_perm_grant`` for each, in three statements (an
@@ -57,24 +86,7 @@ def work_access_grant(*, obj, lead, others, lead_perms, other_perms, actor=None)
     grants += [(department, perm) for department in others for perm in other_perms]
     if not grants:
         return
-    content_type = ContentType.objects.get_for_model(obj)
-    codenames = {perm.split(".", 1)[1] for _department, perm in grants}
-    permissions = {
-        f"{permission.content_type.app_label}.{permission.codename}": permission
-        for permission in Permission.objects.filter(codename__in=codenames).select_related("content_type")
-    }
-    GroupObjectPermission.objects.bulk_create(
-        [
-            GroupObjectPermission(
-                group_id=department.group_id,
-                permission=permissions[perm],
-                content_type=content_type,
-                object_pk=str(obj.pk),
-            )
-            for department, perm in grants
-        ],
-        ignore_conflicts=True,
-    )
+    object_perms_grant([(department.group_id, perm, obj) for department, perm in grants])
     audit_record_many(
         [
             {

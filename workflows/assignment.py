@@ -56,7 +56,7 @@ def _departments_tell(*, obj, rule, lead, others, key):
         .distinct()
         .order_by("pk")
     )
-    rows = []
+    rows, url = [], obj.get_absolute_url()
     for user in people:
         body = f"{title}已交办，贵单位为{roles[user.department_id]}，请及时签收办理。"
         rows += message_rows(
@@ -64,7 +64,7 @@ def _departments_tell(*, obj, rule, lead, others, key):
             topic=Notification.Topic.ASSIGNMENT,
             subject=f"【交办】{title}",
             body=body,
-            url=obj.get_absolute_url(),
+            url=url,
             key=f"{key}:{user.department_id}",
             sms=body,
         )
