@@ -71,7 +71,7 @@ def _departments_tell(*, obj, rule, lead, others, key):
     notifications_store(rows)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to
 def work_assign(*, obj, rule, lead, others=(), actor=None, after=None):
     """交办: give ``obj`` to its lead department (and the others), with access and a message."""
     others = list(others)

@@ -44,7 +44,7 @@ def _tell(people, *, proposal, subject, body, key):
     notifications_store(rows)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to
 def proposal_register(
     *,
     kind,
@@ -74,9 +74,14 @@ def proposal_register(
         is_public=is_public,
         merged_into=merged_into,
     )
-    for index, proposer in enumerate(proposers):
-        name = Proposer.name_without_title(proposer["name"])
-        Proposer.objects.create(proposal=proposal, is_lead=index == 0, **{**proposer, "name": name})
+    Proposer.objects.bulk_create(
+        Proposer(
+            proposal=proposal,
+            is_lead=index == 0,
+            **{**proposer, "name": Proposer.name_without_title(proposer["name"])},
+        )
+        for index, proposer in enumerate(proposers)
+    )
     audit_record(
         action=AuditEvent.Action.REGISTER,
         summary=f"登记{proposal.get_kind_display()}第{number}号"
