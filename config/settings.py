@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tasks.duties",
     "tasks.proposals",
     "tasks.campaigns",
+    "dashboard",
     "demo",
 ]
 
@@ -248,6 +249,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # campaign reminders (the hour before the cut-off) and daily briefs (after it)
     "campaign-deadlines": {"task": "campaigns.deadlines_sweep", "schedule": crontab(minute="*/5")},
+    # 月度通报: last month's on the first working day (the job checks the calendar), and a sweep
+    "monthly-circulars": {"task": "dashboard.circulars_due", "schedule": crontab(hour="8-17", minute=15)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -1,0 +1,318 @@
+"""The dashboard's figures: light counts, overdue work, stages, rates, categories and trends.
+
+Every figure is one aggregate query grouped in the database (a dozen in all, whatever the number
+of departments or items); the rates are defined in ``RATE_DEFINITIONS`` and printed on the page.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from dashboard.filters import DUTY, Filters
+from tasks.duties import selectors as duty_selectors
+from tasks.proposals import selectors as proposal_selectors
+from workflows.escalation.models import Deadline, Light
+from workflows.workdays.calendar import working_days_between
+
+OVERDUE_SHOWN = 20
+RATE_DEFINITIONS = [
+    (
+        _("Reply rate (办复率)"),
+        _(
+            "First replies released ÷ first replies assigned (each lead handler and each unit under split handling counts once)"
+        ),
+    ),
+    (
+        _("On-time rate (按时办结率)"),
+        _(
+            "Work closed by its deadline ÷ work closed: duties completed by their deadline (a duty without a fixed end is on time), first replies released by their reply deadline"
+        ),
+    ),
+    (
+        _("Satisfaction with the handling (满意率·办理)"),
+        _("Evaluations rating the handling 满意 or 基本满意 ÷ evaluations received"),
+    ),
+    (
+        _("Satisfaction with the result (满意率·结果)"),
+        _("Evaluations rating the result 满意 or 基本满意 ÷ evaluations received"),
+    ),
+    (
+        _("Lights (红黄灯)"),
+        _(
+            "Open steps (sign-for, inputs, reports, replies) by the department responsible: red once the deadline has passed, yellow once the reminder before it went out, green otherwise; lights are today's, whatever the period"
+        ),
+    ),
+    (
+        _("Period"),
+        _(
+            "Rates, stages, categories and trends count the work assigned in the period (from 1 January of this year unless chosen)"
+        ),
+    ),
+]
+
+
+def rate(numerator, denominator):
+    """A share in per cent with one decimal, or None when nothing was counted."""
+    if not denominator:
+        return None
+    return round(100 * numerator / denominator, 1)
+
+
+def red_q(today):
+    return Q(due__lt=today) | Q(light=Light.RED)
+
+
+def yellow_q(today):
+    return Q(due__gte=today, light=Light.YELLOW)
+
+
+def open_deadlines(filters: Filters):
+    """Open steps in scope and of the chosen kind and meeting."""
+    deadlines = Deadline.objects.filter(closed_at__isnull=True)
+    if filters.departments is not None:
+        deadlines = deadlines.filter(department_id__in=filters.departments)
+    if filters.kind == DUTY or filters.meeting is not None:
+        deadlines = deadlines.filter(duty_selectors.duty_deadlines_filter(meeting=filters.meeting))
+    elif filters.kind:
+        deadlines = deadlines.filter(proposal_selectors.proposal_deadlines_filter(kind=filters.kind))
+    return deadlines
+
+
+def deadlines_with_light(deadlines, light, today):
+    if light == Light.RED:
+        return deadlines.filter(red_q(today))
+    if light == Light.YELLOW:
+        return deadlines.filter(yellow_q(today))
+    if light == Light.GREEN:
+        return deadlines.exclude(red_q(today)).exclude(yellow_q(today))
+    return deadlines
+
+
+def _light_counts(deadlines, today):
+    return {
+        "red": Count("pk", filter=red_q(today)),
+        "yellow": Count("pk", filter=yellow_q(today)),
+        "open": Count("pk"),
+        "oldest_red": Min("due", filter=Q(due__lt=today)),
+    }
+
+
+@dataclass
+class DepartmentRow:
+    department: Department
+    red: int = 0
+    yellow: int = 0
+    green: int = 0
+    days_overdue: int = 0
+    duties_assigned: int = 0
+    duties_closed: int = 0
+    duties_on_time: int = 0
+    replies_assigned: int = 0
+    replies_released: int = 0
+    replies_on_time: int = 0
+    evaluated: int = 0
+    attitude_ok: int = 0
+    result_ok: int = 0
+
+    @property
+    def reply_rate(self):
+        return rate(self.replies_released, self.replies_assigned)
+
+    @property
+    def on_time_rate(self):
+        return rate(self.duties_on_time + self.replies_on_time, self.duties_closed + self.replies_released)
+
+    @property
+    def attitude_rate(self):
+        return rate(self.attitude_ok, self.evaluated)
+
+    @property
+    def result_rate(self):
+        return rate(self.result_ok, self.evaluated)
+
+    @property
+    def has_work(self):
+        return bool(self.red + self.yellow + self.green + self.duties_assigned + self.replies_assigned)
+
+
+@dataclass
+class Figures:
+    filters: Filters
+    today: datetime.date
+    departments: list = field(default_factory=list)
+    totals: DepartmentRow | None = None
+    meetings: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    stages: list = field(default_factory=list)
+    categories: list = field(default_factory=list)
+    months: list = field(default_factory=list)
+    trend: list = field(default_factory=list)
+
+
+def department_rows(filters, today):
+    """One row per department in scope with work, worst first (most red steps, longest overdue)."""
+    departments = Department.objects.all()
+    if filters.departments is not None:
+        departments = departments.filter(pk__in=filters.departments)
+    rows = {department.pk: DepartmentRow(department) for department in departments.order_by("code")}
+
+    def row(pk):
+        return rows.get(pk)
+
+    for item in open_deadlines(filters).values("department_id").annotate(**_light_counts(None, today)):
+        target = row(item["department_id"])
+        if target is None:
+            continue
+        target.red, target.yellow = item["red"], item["yellow"]
+        target.green = item["open"] - item["red"] - item["yellow"]
+        if item["oldest_red"] is not None:
+            target.days_overdue = working_days_between(item["oldest_red"], today)
+    if filters.shows_duties:
+        for item in duty_selectors.duty_rates_by_department(**filters.duty_filters()):
+            if target := row(item["lead_id"]):
+                target.duties_assigned, target.duties_closed = item["assigned"], item["closed"]
+                target.duties_on_time = item["on_time"]
+    if filters.shows_proposals:
+        for item in proposal_selectors.reply_rates_by_department(**filters.proposal_filters()):
+            if target := row(item["department_id"]):
+                target.replies_assigned, target.replies_released = item["assigned"], item["replied"]
+                target.replies_on_time = item["on_time"]
+        for item in proposal_selectors.evaluation_rates_by_department(**filters.proposal_filters()):
+            if target := row(item["department_id"]):
+                target.evaluated, target.attitude_ok = item["evaluated"], item["attitude_ok"]
+                target.result_ok = item["result_ok"]
+    shown = [item for item in rows.values() if item.has_work]
+    shown.sort(key=lambda item: (-item.red, -item.days_overdue, -item.yellow, item.department.code))
+    totals = DepartmentRow(Department(short_name=str(_("Total"))))
+    for item in shown:
+        for name in (
+            "red", "yellow", "green", "duties_assigned", "duties_closed", "duties_on_time",
+            "replies_assigned", "replies_released", "replies_on_time", "evaluated", "attitude_ok", "result_ok",
+        ):  # fmt: skip
+            setattr(totals, name, getattr(totals, name) + getattr(item, name))
+        totals.days_overdue = max(totals.days_overdue, item.days_overdue)
+    return shown, totals
+
+
+def meeting_rows(filters, today):
+    """Light counts of the duties' open steps per joint meeting."""
+    if not filters.shows_duties:
+        return []
+    names = dict(duty_selectors.meetings_choices())
+    deadlines = open_deadlines(filters).filter(duty_selectors.duty_deadlines_filter(meeting=filters.meeting))
+    path = duty_selectors.deadlines_meeting_path()
+    rows = []
+    for item in deadlines.values(path).annotate(**_light_counts(None, today)).order_by(path):
+        rows.append(
+            {
+                "meeting_id": item[path],
+                "name": names.get(item[path], "—"),
+                "red": item["red"],
+                "yellow": item["yellow"],
+                "green": item["open"] - item["red"] - item["yellow"],
+            }
+        )
+    return rows
+
+
+def drill_rows(deadlines, today):
+    """The rows of a page of open steps: the step, its department, its subject and how late."""
+    deadlines = list(deadlines.select_related("department", "task", "content_type"))
+    subjects = {}
+    by_model = {}
+    for deadline in deadlines:
+        by_model.setdefault(deadline.content_type.model, set()).add(deadline.object_id)
+    if "duty" in by_model:
+        subjects.update(
+            {("duty", pk): value for pk, value in duty_selectors.duty_subjects(by_model["duty"]).items()}
+        )
+    if "proposal" in by_model:
+        subjects.update(
+            {
+                ("proposal", pk): value
+                for pk, value in proposal_selectors.proposal_subjects(by_model["proposal"]).items()
+            }
+        )
+    rows = []
+    for deadline in deadlines:
+        title, url, meeting = subjects.get((deadline.content_type.model, deadline.object_id), ("—", "", ""))
+        rows.append(
+            {
+                "deadline": deadline,
+                "step": deadline.task.flow_task.task_title if deadline.task.flow_task else "",
+                "title": title,
+                "url": f"{url}#timeline" if url else "",
+                "meeting": meeting,
+                "light": deadline.current_light,
+                "days_overdue": working_days_between(deadline.due, today) if deadline.due < today else 0,
+            }
+        )
+    return rows
+
+
+def overdue_rows(filters, today):
+    """The open steps longest overdue, ranked by working days overdue."""
+    deadlines = open_deadlines(filters).filter(due__lt=today).order_by("due", "pk")[:OVERDUE_SHOWN]
+    return drill_rows(deadlines, today)
+
+
+def trend_months(filters, today):
+    """The months of the trend: the period's, at most the last 24."""
+    start = filters.since or today.replace(month=1, day=1)
+    end = filters.until or today
+    months = []
+    cursor = start.replace(day=1)
+    while cursor <= end:
+        months.append(cursor)
+        cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
+    return months[-24:]
+
+
+def trend_series(filters, months):
+    def by_month(rows, key):
+        values = {
+            timezone.localtime(row["month"]).date().replace(day=1)
+            if isinstance(row["month"], datetime.datetime)
+            else row["month"]: row[key]
+            for row in rows
+        }
+        return [values.get(month, 0) for month in months]
+
+    series = []
+    if filters.shows_duties:
+        duty_rows = duty_selectors.duty_monthly(**filters.duty_filters())
+        series += [
+            (_("Duties assigned"), by_month(duty_rows, "assigned")),
+            (_("Duties closed"), by_month(duty_rows, "closed")),
+        ]
+    if filters.shows_proposals:
+        reply_rows = proposal_selectors.reply_monthly(**filters.proposal_filters())
+        series += [
+            (_("Replies assigned"), by_month(reply_rows, "assigned")),
+            (_("Replies released"), by_month(reply_rows, "replied")),
+        ]
+    return series
+
+
+def dashboard_figures(filters: Filters, *, today=None):
+    today = today or timezone.localdate()
+    figures = Figures(filters=filters, today=today)
+    figures.departments, figures.totals = department_rows(filters, today)
+    figures.meetings = meeting_rows(filters, today)
+    figures.overdue = overdue_rows(filters, today)
+    if filters.shows_proposals:
+        stages = proposal_selectors.proposal_stages(**filters.proposal_filters())
+        figures.stages = [
+            (value, label, stages.get(value, 0)) for value, label in proposal_selectors.stage_choices()
+        ]
+        categories = proposal_selectors.reply_categories(**filters.proposal_filters())
+        figures.categories = [
+            (value, label, categories.get(value, 0)) for value, label in proposal_selectors.category_choices()
+        ]
+    figures.months = trend_months(filters, today)
+    figures.trend = trend_series(filters, figures.months)
+    return figures
