@@ -19,6 +19,10 @@ COLOURS = {
 SERIES = ["#1565c0", "#388e3c", "#ef6c00", "#6a1b9a", "#00838f"]
 
 
+def _n(value):
+    return f"{value:.1f}"
+
+
 def _svg(width, height, title, body):
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {} {}" '
@@ -51,25 +55,25 @@ def bar_chart(title, bars, *, colour="blue", width=560):
         x = left + index * slot + slot * 0.15
         y = top + plot - bar_height
         rect = format_html(
-            '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"><title>{}：{}</title></rect>'
-            '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="12" {}>{}</text>',
-            x,
-            y,
-            slot * 0.7,
-            bar_height,
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}：{}</title></rect>'
+            '<text x="{}" y="{}" text-anchor="middle" font-size="12" {}>{}</text>',
+            _n(x),
+            _n(y),
+            _n(slot * 0.7),
+            _n(bar_height),
             COLOURS.get(colour, colour),
             label,
             value,
-            x + slot * 0.35,
-            y - 4,
+            _n(x + slot * 0.35),
+            _n(y - 4),
             mark_safe(FONT),
             value,
         )
         parts.append(_linked(href, rect))
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" text-anchor="middle" font-size="12" {}>{}</text>',
-                x + slot * 0.35,
+                '<text x="{}" y="{}" text-anchor="middle" font-size="12" {}>{}</text>',
+                _n(x + slot * 0.35),
                 height - bottom + 16,
                 mark_safe(FONT),
                 label,
@@ -114,10 +118,10 @@ def stacked_bars(title, rows, legend, *, width=640):
                 continue
             segment_width = plot * value / peak
             rect = format_html(
-                '<rect x="{:.1f}" y="{}" width="{:.1f}" height="18" fill="{}"><title>{} {}：{}</title></rect>',
-                x,
+                '<rect x="{}" y="{}" width="{}" height="18" fill="{}"><title>{} {}：{}</title></rect>',
+                _n(x),
                 y + 2,
-                segment_width,
+                _n(segment_width),
                 COLOURS.get(colour, colour),
                 label,
                 name,
@@ -128,7 +132,7 @@ def stacked_bars(title, rows, legend, *, width=640):
         total = sum(value for value, _href in segments)
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" font-size="12" {}>{}</text>', x + 4, y + 15, mark_safe(FONT), total
+                '<text x="{}" y="{}" font-size="12" {}>{}</text>', _n(x + 4), y + 15, mark_safe(FONT), total
             )
         )
     return _svg(width, height, title, mark_safe("".join(parts)))
@@ -142,7 +146,7 @@ def line_chart(title, labels, series, *, width=640):
     step = plot_width / max(len(labels) - 1, 1)
 
     def point(index, value):
-        return left + index * step, top + plot_height - plot_height * value / peak
+        return _n(left + index * step), _n(top + plot_height - plot_height * value / peak)
 
     parts = [
         format_html(
@@ -166,11 +170,11 @@ def line_chart(title, labels, series, *, width=640):
         ),
     ]
     for index, label in enumerate(labels):
-        x, _y = point(index, 0)
+        x = left + index * step
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" text-anchor="middle" font-size="11" {}>{}</text>',
-                x,
+                '<text x="{}" y="{}" text-anchor="middle" font-size="11" {}>{}</text>',
+                _n(x),
                 height - bottom + 16,
                 mark_safe(FONT),
                 label,
@@ -178,7 +182,7 @@ def line_chart(title, labels, series, *, width=640):
         )
     for number, (name, values) in enumerate(series):
         colour = SERIES[number % len(SERIES)]
-        points = " ".join("{:.1f},{:.1f}".format(*point(index, value)) for index, value in enumerate(values))
+        points = " ".join(",".join(point(index, value)) for index, value in enumerate(values))
         parts.append(
             format_html(
                 '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"></polyline>', colour, points
@@ -187,7 +191,7 @@ def line_chart(title, labels, series, *, width=640):
         parts.append(
             format_html_join(
                 "",
-                '<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="' + colour + '"><title>{}：{}</title></circle>',
+                '<circle cx="{}" cy="{}" r="3" fill="' + colour + '"><title>{}：{}</title></circle>',
                 ((*point(index, value), labels[index], value) for index, value in enumerate(values)),
             )
         )
