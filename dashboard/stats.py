@@ -23,13 +23,15 @@ RATE_DEFINITIONS = [
     (
         _("Reply rate (办复率)"),
         _(
-            "First replies released ÷ first replies assigned (each lead handler and each unit under split handling counts once)"
+            "First replies released ÷ first replies assigned (each lead handler and each unit under "
+            "split handling counts once)"
         ),
     ),
     (
         _("On-time rate (按时办结率)"),
         _(
-            "Work closed by its deadline ÷ work closed: duties completed by their deadline (a duty without a fixed end is on time), first replies released by their reply deadline"
+            "Work closed by its deadline ÷ work closed: duties completed by their deadline (a duty "
+            "without a fixed end is on time), first replies released by their reply deadline"
         ),
     ),
     (
@@ -43,13 +45,16 @@ RATE_DEFINITIONS = [
     (
         _("Lights (红黄灯)"),
         _(
-            "Open steps (sign-for, inputs, reports, replies) by the department responsible: red once the deadline has passed, yellow once the reminder before it went out, green otherwise; lights are today's, whatever the period"
+            "Open steps (sign-for, inputs, reports, replies) counted for the department responsible: "
+            "red once the deadline has passed, yellow once the reminder before it went out, green "
+            "otherwise; lights are today's, whatever the period"
         ),
     ),
     (
         _("Period"),
         _(
-            "Rates, stages, categories and trends count the work assigned in the period (from 1 January of this year unless chosen)"
+            "Rates, stages, categories and trends count the work assigned in the period (from 1 "
+            "January of this year unless chosen)"
         ),
     ),
 ]
@@ -99,6 +104,22 @@ def _light_counts(deadlines, today):
         "open": Count("pk"),
         "oldest_red": Min("due", filter=Q(due__lt=today)),
     }
+
+
+SUMMED = (
+    "red",
+    "yellow",
+    "green",
+    "duties_assigned",
+    "duties_closed",
+    "duties_on_time",
+    "replies_assigned",
+    "replies_released",
+    "replies_on_time",
+    "evaluated",
+    "attitude_ok",
+    "result_ok",
+)
 
 
 @dataclass
@@ -189,10 +210,7 @@ def department_rows(filters, today):
     shown.sort(key=lambda item: (-item.red, -item.days_overdue, -item.yellow, item.department.code))
     totals = DepartmentRow(Department(short_name=str(_("Total"))))
     for item in shown:
-        for name in (
-            "red", "yellow", "green", "duties_assigned", "duties_closed", "duties_on_time",
-            "replies_assigned", "replies_released", "replies_on_time", "evaluated", "attitude_ok", "result_ok",
-        ):  # fmt: skip
+        for name in SUMMED:
             setattr(totals, name, getattr(totals, name) + getattr(item, name))
         totals.days_overdue = max(totals.days_overdue, item.days_overdue)
     return shown, totals

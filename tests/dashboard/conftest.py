@@ -35,7 +35,9 @@ def day(month, day_of_month):
 
 def step_deadline(subject, department, due, *, light=Light.GREEN, owner=None, closed_at=None):
     """An open (or closed) step of ``subject`` with its deadline."""
-    flow_class, node = (DutyFlow, DutyFlow.sign_for) if isinstance(subject, Duty) else (ProposalFlow, ProposalFlow.sign_for)
+    flow_class, node = (
+        (DutyFlow, DutyFlow.sign_for) if isinstance(subject, Duty) else (ProposalFlow, ProposalFlow.sign_for)
+    )
     process = Process.objects.create(flow_class=flow_class, artifact=subject)
     task = Task.objects.create(process=process, flow_task=node, status="NEW", owner=owner)
     return Deadline.objects.create(
@@ -94,7 +96,9 @@ def world(db, travel):
         "on_time": duty(1, "科技局按期办结任务", kjj, deadline=day(3, 10), completed=at(3, 9)),
         "late": duty(2, "科技局逾期办结任务", kjj, deadline=day(3, 1), completed=at(3, 5)),
         "red": duty(3, "科技局红灯任务", kjj, deadline=day(6, 30)),
-        "talent": duty(1, "科技局人才任务", kjj, deadline=day(9, 30), table=talent_table, status=Duty.Status.ASSIGNED),
+        "talent": duty(
+            1, "科技局人才任务", kjj, deadline=day(9, 30), table=talent_table, status=Duty.Status.ASSIGNED
+        ),
         "jyj_done": duty(4, "教育局长期任务", jyj, completed=at(2, 2)),
         "jyj_red": duty(5, "教育局保密红灯任务", jyj, deadline=day(12, 31)),
         # not yet assigned: counted nowhere
@@ -136,12 +140,16 @@ def world(db, travel):
     reply(proposals["p1"], kjj, due=day(4, 10), released=at(3, 1), category="A")
     reply(proposals["p2"], kjj, due=day(2, 20), released=at(2, 25), category="B")
     reply(proposals["p3"], kjj, due=day(4, 10))
-    Reply.objects.create(proposal=proposals["p4"], department=kjj, due=day(4, 20), status=Reply.Status.SIGN_FOR)
+    Reply.objects.create(
+        proposal=proposals["p4"], department=kjj, due=day(4, 20), status=Reply.Status.SIGN_FOR
+    )
     reply(proposals["p5"], jyj, due=day(4, 10), released=at(3, 2), category="A")
 
     def evaluate(item, name, attitude, result):
         proposer = Proposer.objects.create(proposal=item, name=name)
-        Evaluation.objects.create(proposal=item, proposer=proposer, attitude=attitude, result=result, source="paper")
+        Evaluation.objects.create(
+            proposal=item, proposer=proposer, attitude=attitude, result=result, source="paper"
+        )
 
     evaluate(proposals["p1"], "甲", "satisfied", "satisfied")
     evaluate(proposals["p1"], "乙", "basically", "dissatisfied")
@@ -150,7 +158,9 @@ def world(db, travel):
 
     deadlines = {
         "red": step_deadline(duties["red"], kjj, day(3, 9), light=Light.RED),
-        "yellow": step_deadline(duties["talent"], kjj, day(3, 18), light=Light.YELLOW, owner=people["kjj_officer"]),
+        "yellow": step_deadline(
+            duties["talent"], kjj, day(3, 18), light=Light.YELLOW, owner=people["kjj_officer"]
+        ),
         "green": step_deadline(proposals["p3"], kjj, day(4, 10)),
         "p4_red": step_deadline(proposals["p4"], kjj, day(3, 12)),
         "kx_input": step_deadline(duties["red"], kx, day(3, 20)),

@@ -25,7 +25,9 @@ def morning(day):
 
 
 @pytest.mark.django_db
-def test_last_months_circular_is_issued_once_on_the_first_working_day(world, django_capture_on_commit_callbacks):
+def test_last_months_circular_is_issued_once_on_the_first_working_day(
+    world, django_capture_on_commit_callbacks
+):
     with time_machine.travel(morning(datetime.date(2026, 3, 31)), tick=False):
         assert circulars.circulars_due() == 0
     with time_machine.travel(morning(datetime.date(2026, 4, 1)), tick=False):  # a Wednesday
@@ -54,7 +56,9 @@ def test_a_month_starting_on_a_holiday_waits_for_its_first_working_day(world):
 def test_an_unrendered_circular_is_queued_again_after_the_retry_timeout(world, settings):
     with time_machine.travel(morning(datetime.date(2026, 4, 1)), tick=False):
         circulars.circulars_due()
-    later = morning(datetime.date(2026, 4, 1)) + datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS + 1)
+    later = morning(datetime.date(2026, 4, 1)) + datetime.timedelta(
+        seconds=settings.NOTIFICATION_RETRY_SECONDS + 1
+    )
     with time_machine.travel(later, tick=False):
         assert circulars.circulars_due() == 1
 
@@ -117,7 +121,9 @@ def test_the_secretariat_asks_for_one_and_the_overseers_read_it(client, world, s
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_renders_a_circular_asked_for_on_demand(celery_worker, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    circular = circulars.circular_request(month=datetime.date(2026, 3, 1), user=world["people"]["secretariat"])
+    circular = circulars.circular_request(
+        month=datetime.date(2026, 3, 1), user=world["people"]["secretariat"]
+    )
     deadline = time.monotonic() + 60
     while not Circular.objects.filter(pk=circular.pk).exclude(pdf="").exists():
         assert time.monotonic() < deadline, "the worker did not render the circular"

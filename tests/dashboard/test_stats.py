@@ -87,7 +87,8 @@ def test_kind_and_meeting_filters(world):
 
 def test_period_counts_work_assigned_in_it(world):
     february = dashboard_figures(
-        Filters(departments=None, since=datetime.date(2026, 2, 1), until=datetime.date(2026, 2, 28)), today=TODAY
+        Filters(departments=None, since=datetime.date(2026, 2, 1), until=datetime.date(2026, 2, 28)),
+        today=TODAY,
     )
     assert february.totals.duties_assigned == 0 and february.totals.replies_assigned == 0
     assert february.totals.red == 3  # lights are today's, whatever the period
@@ -96,7 +97,9 @@ def test_period_counts_work_assigned_in_it(world):
 def test_trend_by_month_of_assignment(world):
     figures = dashboard_figures(everything(), today=TODAY)
     assert figures.months == [datetime.date(2026, 1, 1), datetime.date(2026, 2, 1), datetime.date(2026, 3, 1)]
-    duties_assigned, duties_closed, replies_assigned, replies_released = (values for _name, values in figures.trend)
+    duties_assigned, duties_closed, replies_assigned, replies_released = (
+        values for _name, values in figures.trend
+    )
     assert duties_assigned == [6, 0, 0]
     assert duties_closed == [3, 0, 0]
     assert replies_assigned == [5, 0, 0]
@@ -104,7 +107,9 @@ def test_trend_by_month_of_assignment(world):
 
 
 def test_a_leader_sees_only_their_departments(world):
-    figures = dashboard_figures(Filters(departments=frozenset({world["kjj"].pk}), since=datetime.date(2026, 1, 1)), today=TODAY)
+    figures = dashboard_figures(
+        Filters(departments=frozenset({world["kjj"].pk}), since=datetime.date(2026, 1, 1)), today=TODAY
+    )
     assert [row.department for row in figures.departments] == [world["kjj"]]
     assert figures.totals.red == 2
     assert all("教育局" not in row["title"] for row in figures.overdue)

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.dashboard.conftest import step_deadline, day
 from tasks.duties.models import Duty
+from tests.dashboard.conftest import day, step_deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,9 @@ def test_a_leader_sees_only_the_departments_they_oversee(client, world):
     assert 'data-department="nt-jyj"' not in content
     assert "教育局保密红灯任务" not in content and "教育局保密建议" not in content
     # the drill-down lists stay in scope, even when asked for another department
-    steps = page(client, world["people"]["kjj_leader"], "dashboard:steps", department=world["jyj"].pk, light="red")
+    steps = page(
+        client, world["people"]["kjj_leader"], "dashboard:steps", department=world["jyj"].pk, light="red"
+    )
     assert "教育局保密红灯任务" not in steps
     proposals = page(client, world["people"]["kjj_leader"], "dashboard:proposals", stage="replied")
     assert "教育局保密建议" not in proposals and "第1号建议" in proposals
@@ -49,7 +51,9 @@ def test_an_officer_sees_their_own_department(client, world):
 
 
 def test_a_red_count_drills_down_to_the_steps_and_their_history(client, world):
-    content = page(client, world["people"]["leader"], "dashboard:steps", department=world["kjj"].pk, light="red")
+    content = page(
+        client, world["people"]["leader"], "dashboard:steps", department=world["kjj"].pk, light="red"
+    )
     assert "科技局红灯任务" in content and "第4号建议" in content
     assert "科技局人才任务" not in content  # yellow
     assert world["duties"]["red"].get_absolute_url() + "#timeline" in content
@@ -85,7 +89,12 @@ def test_the_export_has_the_pages_cells(client, world):
     assert names == ["南通市科学技术局", "合计"]  # the leader's scope only
     overdue = [[cell.value for cell in row] for row in workbook["逾期事项"].iter_rows(min_row=3)]
     assert [row[0] for row in overdue] == ["重点任务第3项《科技局红灯任务》", "第4号建议《第4号建议》"]
-    assert [row[1].value for row in workbook["答复类别"].iter_rows(min_row=3)] == [1, 1, 0, 0]  # 科技局's A and B
+    assert [row[1].value for row in workbook["答复类别"].iter_rows(min_row=3)] == [
+        1,
+        1,
+        0,
+        0,
+    ]  # 科技局's A and B
 
 
 def test_a_leaders_home_page_is_the_dashboard(client, world):
@@ -103,7 +112,11 @@ def test_the_dashboard_issues_the_same_queries_at_any_size(client, world):
         client.get(url)
     for number in range(40):
         duty = Duty.objects.create(
-            table=world["duties"]["red"].table, sequence=100 + number, title=f"加量任务{number}", lead=world["jyj"], status="in_progress"
+            table=world["duties"]["red"].table,
+            sequence=100 + number,
+            title=f"加量任务{number}",
+            lead=world["jyj"],
+            status="in_progress",
         )
         step_deadline(duty, world["kx"], day(3, 3))
     with CaptureQueriesContext(connection) as large:

@@ -69,7 +69,7 @@ PUBLIC = {
     "admin:logout",
     "proposals:evaluate",  # the proposer's personal link: no login, the signed token is the key
     "proposals:public_replies",  # disclosed replies, no contact details (tasks/proposals/test_letters.py)
-    "dashboard:calendar_feed",  # the secret token is the key; a wrong one answers 404 (tests/dashboard/test_feeds.py)
+    "dashboard:calendar_feed",  # the secret token is the key; a wrong one is 404 (dashboard/test_feeds.py)
 }
 SECRETARIAT_ONLY_PREFIX = "manage/"
 STAFF_ONLY_PREFIX = "admin/"
