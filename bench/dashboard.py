@@ -48,7 +48,7 @@ from django.urls import reverse  # noqa: E402
 from viewflow.workflow.models import Process, Task  # noqa: E402
 
 from accounts.models import Department, User, UserRole  # noqa: E402
-from bench.desk import TEST_CLIENT_SETTINGS, figure, percentile, say, sql, sql_value  # noqa: E402
+from bench.desk import TEST_CLIENT_SETTINGS, explain, figure, percentile, say, sql, sql_value  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from demo.loader import demo_load  # noqa: E402
 from tasks.duties.flows import DutyFlow  # noqa: E402
@@ -243,7 +243,9 @@ def measure(client, url, requests):
             times.append(elapsed)
     slowest = sorted(captured.captured_queries, key=lambda query: -float(query["time"]))[:3]
     for query in slowest:
-        say(f"  {float(query['time']) * 1000:.0f} ms: {query['sql'][:300]}")
+        say(f"  {float(query['time']) * 1000:.0f} ms: {query['sql'][:200]}")
+    if os.environ.get("BENCH_EXPLAIN"):
+        say("\n".join(explain(slowest[0]["sql"])))
     return times, queries
 
 

@@ -44,21 +44,20 @@ class Filters:
     def proposal_kind(self):
         return "" if self.kind == DUTY else self.kind
 
+    def _period(self):
+        """The period as a range of instants (local midnights), which an index can serve."""
+        period = {}
+        if self.since is not None:
+            period["assigned_from"] = local_midnight(self.since)
+        if self.until is not None:
+            period["assigned_before"] = local_midnight(self.until + datetime.timedelta(days=1))
+        return period
+
     def duty_filters(self):
-        return {
-            "departments": self.departments,
-            "meeting": self.meeting,
-            "since": self.since,
-            "until": self.until,
-        }
+        return {"departments": self.departments, "meeting": self.meeting, **self._period()}
 
     def proposal_filters(self):
-        return {
-            "departments": self.departments,
-            "kind": self.proposal_kind,
-            "since": self.since,
-            "until": self.until,
-        }
+        return {"departments": self.departments, "kind": self.proposal_kind, **self._period()}
 
 
 class DashboardFilterForm(QueryFilterForm):
@@ -113,6 +112,16 @@ class DashboardFilterForm(QueryFilterForm):
             since=values.get("since", default_since()),
             until=values.get("until"),
         )
+
+
+def local_midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def month_zone():
+    """The local zone as a fixed offset for grouping by month: the database converts with a
+    constant instead of looking up zone rules row by row (China keeps no summer time)."""
+    return datetime.timezone(timezone.localtime().utcoffset())
 
 
 def default_since():

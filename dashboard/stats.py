@@ -4,6 +4,7 @@ Every figure is one aggregate query grouped in the database (a dozen in all, wha
 of departments or items); the rates are defined in ``RATE_DEFINITIONS`` and printed on the page.
 """
 
+import collections
 import datetime
 from dataclasses import dataclass, field
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from dashboard.filters import DUTY, Filters
+from dashboard.filters import DUTY, Filters, month_zone
 from tasks.duties import selectors as duty_selectors
 from tasks.proposals import selectors as proposal_selectors
 from workflows.escalation.models import Deadline, Light
@@ -97,7 +98,7 @@ def deadlines_with_light(deadlines, light, today):
     return deadlines
 
 
-def _light_counts(deadlines, today):
+def _light_counts(today):
     return {
         "red": Count("pk", filter=red_q(today)),
         "yellow": Count("pk", filter=yellow_q(today)),
@@ -174,38 +175,52 @@ class Figures:
     trend: list = field(default_factory=list)
 
 
-def department_rows(filters, today):
+def _month(value):
+    """TruncMonth gives an aware datetime on PostgreSQL and SQLite alike: the local month's first day."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date().replace(day=1)
+    return value
+
+
+def light_counts(filters, today):
+    """Open steps by light per (department, joint meeting): one query; proposals' steps have no
+    meeting."""
+    path = duty_selectors.deadlines_meeting_path()
+    rows = open_deadlines(filters).values("department_id", path).annotate(**_light_counts(today)).order_by()
+    return [{**row, "meeting_id": row[path]} for row in rows]
+
+
+def department_rows(filters, today, *, lights, duties, replies, evaluations):
     """One row per department in scope with work, worst first (most red steps, longest overdue)."""
     departments = Department.objects.all()
     if filters.departments is not None:
         departments = departments.filter(pk__in=filters.departments)
     rows = {department.pk: DepartmentRow(department) for department in departments.order_by("code")}
-
-    def row(pk):
-        return rows.get(pk)
-
-    for item in open_deadlines(filters).values("department_id").annotate(**_light_counts(None, today)):
-        target = row(item["department_id"])
-        if target is None:
-            continue
-        target.red, target.yellow = item["red"], item["yellow"]
-        target.green = item["open"] - item["red"] - item["yellow"]
-        if item["oldest_red"] is not None:
-            target.days_overdue = working_days_between(item["oldest_red"], today)
-    if filters.shows_duties:
-        for item in duty_selectors.duty_rates_by_department(**filters.duty_filters()):
-            if target := row(item["lead_id"]):
-                target.duties_assigned, target.duties_closed = item["assigned"], item["closed"]
-                target.duties_on_time = item["on_time"]
-    if filters.shows_proposals:
-        for item in proposal_selectors.reply_rates_by_department(**filters.proposal_filters()):
-            if target := row(item["department_id"]):
-                target.replies_assigned, target.replies_released = item["assigned"], item["replied"]
-                target.replies_on_time = item["on_time"]
-        for item in proposal_selectors.evaluation_rates_by_department(**filters.proposal_filters()):
-            if target := row(item["department_id"]):
-                target.evaluated, target.attitude_ok = item["evaluated"], item["attitude_ok"]
-                target.result_ok = item["result_ok"]
+    oldest = {}
+    for item in lights:
+        if target := rows.get(item["department_id"]):
+            target.red += item["red"]
+            target.yellow += item["yellow"]
+            target.green += item["open"] - item["red"] - item["yellow"]
+            if item["oldest_red"] is not None:
+                pk = item["department_id"]
+                oldest[pk] = min(oldest.get(pk, item["oldest_red"]), item["oldest_red"])
+    for pk, due in oldest.items():
+        rows[pk].days_overdue = working_days_between(due, today)
+    for item in duties:
+        if target := rows.get(item["lead_id"]):
+            target.duties_assigned += item["assigned"]
+            target.duties_closed += item["closed"]
+            target.duties_on_time += item["on_time"]
+    for item in replies:
+        if target := rows.get(item["department_id"]):
+            target.replies_assigned += item["assigned"]
+            target.replies_released += item["replied"]
+            target.replies_on_time += item["on_time"]
+    for item in evaluations:
+        if target := rows.get(item["department_id"]):
+            target.evaluated, target.attitude_ok = item["evaluated"], item["attitude_ok"]
+            target.result_ok = item["result_ok"]
     shown = [item for item in rows.values() if item.has_work]
     shown.sort(key=lambda item: (-item.red, -item.days_overdue, -item.yellow, item.department.code))
     totals = DepartmentRow(Department(short_name=str(_("Total"))))
@@ -216,25 +231,27 @@ def department_rows(filters, today):
     return shown, totals
 
 
-def meeting_rows(filters, today):
+def meeting_rows(lights):
     """Light counts of the duties' open steps per joint meeting."""
-    if not filters.shows_duties:
-        return []
     names = dict(duty_selectors.meetings_choices())
-    deadlines = open_deadlines(filters).filter(duty_selectors.duty_deadlines_filter(meeting=filters.meeting))
-    path = duty_selectors.deadlines_meeting_path()
-    rows = []
-    for item in deadlines.values(path).annotate(**_light_counts(None, today)).order_by(path):
-        rows.append(
+    meetings = {}
+    for item in lights:
+        if item["meeting_id"] is None:
+            continue
+        row = meetings.setdefault(
+            item["meeting_id"],
             {
-                "meeting_id": item[path],
-                "name": names.get(item[path], "—"),
-                "red": item["red"],
-                "yellow": item["yellow"],
-                "green": item["open"] - item["red"] - item["yellow"],
-            }
+                "meeting_id": item["meeting_id"],
+                "name": names.get(item["meeting_id"], "—"),
+                "red": 0,
+                "yellow": 0,
+                "green": 0,
+            },
         )
-    return rows
+        row["red"] += item["red"]
+        row["yellow"] += item["yellow"]
+        row["green"] += item["open"] - item["red"] - item["yellow"]
+    return [meetings[pk] for pk in sorted(meetings)]
 
 
 def drill_rows(deadlines, today):
@@ -290,28 +307,23 @@ def trend_months(filters, today):
     return months[-24:]
 
 
-def trend_series(filters, months):
+def trend_series(months, duties, replies, *, shows_duties, shows_proposals):
     def by_month(rows, key):
-        values = {
-            timezone.localtime(row["month"]).date().replace(day=1)
-            if isinstance(row["month"], datetime.datetime)
-            else row["month"]: row[key]
-            for row in rows
-        }
+        values = collections.Counter()
+        for row in rows:
+            values[_month(row["month"])] += row[key]
         return [values.get(month, 0) for month in months]
 
     series = []
-    if filters.shows_duties:
-        duty_rows = duty_selectors.duty_monthly(**filters.duty_filters())
+    if shows_duties:
         series += [
-            (_("Duties assigned"), by_month(duty_rows, "assigned")),
-            (_("Duties closed"), by_month(duty_rows, "closed")),
+            (_("Duties assigned"), by_month(duties, "assigned")),
+            (_("Duties closed"), by_month(duties, "closed")),
         ]
-    if filters.shows_proposals:
-        reply_rows = proposal_selectors.reply_monthly(**filters.proposal_filters())
+    if shows_proposals:
         series += [
-            (_("Replies assigned"), by_month(reply_rows, "assigned")),
-            (_("Replies released"), by_month(reply_rows, "replied")),
+            (_("Replies assigned"), by_month(replies, "assigned")),
+            (_("Replies released"), by_month(replies, "replied")),
         ]
     return series
 
@@ -319,18 +331,39 @@ def trend_series(filters, months):
 def dashboard_figures(filters: Filters, *, today=None):
     today = today or timezone.localdate()
     figures = Figures(filters=filters, today=today)
-    figures.departments, figures.totals = department_rows(filters, today)
-    figures.meetings = meeting_rows(filters, today)
+    lights = light_counts(filters, today)
+    duties = (
+        duty_selectors.duty_counts(**filters.duty_filters(), month_zone=month_zone())
+        if filters.shows_duties
+        else []
+    )
+    replies, evaluations = [], []
+    if filters.shows_proposals:
+        replies = proposal_selectors.reply_counts(**filters.proposal_filters(), month_zone=month_zone())
+        evaluations = proposal_selectors.evaluation_rates_by_department(**filters.proposal_filters())
+    figures.departments, figures.totals = department_rows(
+        filters, today, lights=lights, duties=duties, replies=replies, evaluations=evaluations
+    )
+    if filters.shows_duties:
+        figures.meetings = meeting_rows(lights)
     figures.overdue = overdue_rows(filters, today)
     if filters.shows_proposals:
         stages = proposal_selectors.proposal_stages(**filters.proposal_filters())
         figures.stages = [
             (value, label, stages.get(value, 0)) for value, label in proposal_selectors.stage_choices()
         ]
-        categories = proposal_selectors.reply_categories(**filters.proposal_filters())
+        categories = collections.Counter()
+        for row in replies:
+            categories[row["category"]] += row["replied"]
         figures.categories = [
             (value, label, categories.get(value, 0)) for value, label in proposal_selectors.category_choices()
         ]
     figures.months = trend_months(filters, today)
-    figures.trend = trend_series(filters, figures.months)
+    figures.trend = trend_series(
+        figures.months,
+        duties,
+        replies,
+        shows_duties=filters.shows_duties,
+        shows_proposals=filters.shows_proposals,
+    )
     return figures

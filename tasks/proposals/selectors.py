@@ -11,17 +11,17 @@ from tasks.proposals.models import Evaluation, Proposal, Reply
 SATISFIED = (Evaluation.Rating.SATISFIED, Evaluation.Rating.BASICALLY)
 
 
-def _replies(*, departments=None, kind=None, since=None, until=None):
+def _replies(*, departments=None, kind=None, assigned_from=None, assigned_before=None):
     """The first replies (one per handling department) of assigned proposals."""
     replies = Reply.objects.filter(kind=Reply.Kind.FIRST, proposal__assigned_at__isnull=False)
     if departments is not None:
         replies = replies.filter(department_id__in=departments)
     if kind:
         replies = replies.filter(proposal__kind=kind)
-    if since is not None:
-        replies = replies.filter(proposal__assigned_at__date__gte=since)
-    if until is not None:
-        replies = replies.filter(proposal__assigned_at__date__lte=until)
+    if assigned_from is not None:
+        replies = replies.filter(proposal__assigned_at__gte=assigned_from)
+    if assigned_before is not None:
+        replies = replies.filter(proposal__assigned_at__lt=assigned_before)
     return replies
 
 
@@ -29,48 +29,24 @@ def _replied_on_time():
     return Q(status=Reply.Status.RELEASED, released_at__date__lte=F("due"))
 
 
-def reply_rates_by_department(**filters):
-    """Per handling department: first replies assigned, released, released by their deadline."""
+def reply_counts(*, month_zone=None, **filters):
+    """Per handling department, month of assignment (in ``month_zone``) and result category: first
+    replies assigned, released, released by their deadline (one pass serves the rates, the trend
+    and the categories)."""
     return list(
         _replies(**filters)
-        .values("department_id")
+        .annotate(month=TruncMonth("proposal__assigned_at", tzinfo=month_zone))
+        .values("department_id", "month", "category")
         .annotate(
             assigned=Count("pk"),
             replied=Count("pk", filter=Q(status=Reply.Status.RELEASED)),
             on_time=Count("pk", filter=_replied_on_time()),
         )
-        .order_by("department_id")
+        .order_by()
     )
 
 
-def reply_monthly(**filters):
-    """Per month of assignment: first replies assigned, released, released on time."""
-    return list(
-        _replies(**filters)
-        .annotate(month=TruncMonth("proposal__assigned_at"))
-        .values("month")
-        .annotate(
-            assigned=Count("pk"),
-            replied=Count("pk", filter=Q(status=Reply.Status.RELEASED)),
-            on_time=Count("pk", filter=_replied_on_time()),
-        )
-        .order_by("month")
-    )
-
-
-def reply_categories(**filters):
-    """答复类别 A–D of the released first replies: {category: count}."""
-    rows = (
-        _replies(**filters)
-        .filter(status=Reply.Status.RELEASED)
-        .exclude(category="")
-        .values("category")
-        .annotate(count=Count("pk"))
-    )
-    return {row["category"]: row["count"] for row in rows}
-
-
-def evaluation_rates_by_department(*, departments=None, kind=None, since=None, until=None):
+def evaluation_rates_by_department(*, departments=None, kind=None, assigned_from=None, assigned_before=None):
     """Per lead department: proposers' evaluations, and of them 满意 or 基本满意 for the
     handling (attitude) and for the result."""
     evaluations = Evaluation.objects.all()
@@ -78,10 +54,10 @@ def evaluation_rates_by_department(*, departments=None, kind=None, since=None, u
         evaluations = evaluations.filter(proposal__lead_department_id__in=departments)
     if kind:
         evaluations = evaluations.filter(proposal__kind=kind)
-    if since is not None:
-        evaluations = evaluations.filter(proposal__assigned_at__date__gte=since)
-    if until is not None:
-        evaluations = evaluations.filter(proposal__assigned_at__date__lte=until)
+    if assigned_from is not None:
+        evaluations = evaluations.filter(proposal__assigned_at__gte=assigned_from)
+    if assigned_before is not None:
+        evaluations = evaluations.filter(proposal__assigned_at__lt=assigned_before)
     return list(
         evaluations.values(department_id=F("proposal__lead_department_id"))
         .annotate(
@@ -93,7 +69,9 @@ def evaluation_rates_by_department(*, departments=None, kind=None, since=None, u
     )
 
 
-def _proposals(*, departments=None, kind=None, since=None, until=None, status=None, category=None):
+def _proposals(
+    *, departments=None, kind=None, assigned_from=None, assigned_before=None, status=None, category=None
+):
     proposals = Proposal.objects.exclude(status=Proposal.Status.REGISTERED)
     if departments is not None:
         through = Proposal.co_departments.through
@@ -103,10 +81,10 @@ def _proposals(*, departments=None, kind=None, since=None, until=None, status=No
         )
     if kind:
         proposals = proposals.filter(kind=kind)
-    if since is not None:
-        proposals = proposals.filter(assigned_at__date__gte=since)
-    if until is not None:
-        proposals = proposals.filter(assigned_at__date__lte=until)
+    if assigned_from is not None:
+        proposals = proposals.filter(assigned_at__gte=assigned_from)
+    if assigned_before is not None:
+        proposals = proposals.filter(assigned_at__lt=assigned_before)
     if status:
         proposals = proposals.filter(status=status)
     if category:
