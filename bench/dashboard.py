@@ -105,7 +105,8 @@ def duties_insert(count, departments, meetings):
             (%(departments)s::bigint[])[1 + (n::bigint * 7919) %% %(count)s],
             (now() - make_interval(days => age) + make_interval(days => span))::date, '', 'once', NULL,
             false,
-            CASE WHEN done THEN LEAST(now(), now() - make_interval(days => age) + make_interval(days => took)) END
+            CASE WHEN done
+                THEN LEAST(now(), now() - make_interval(days => age) + make_interval(days => took)) END
         FROM (
             SELECT n, (random() * 540)::int AS age, 30 + (random() * 180)::int AS span,
                 (random() * 220)::int AS took, random() < 0.5 AS done
@@ -306,7 +307,10 @@ def main():
             say(f"Measuring {name}: {url}")
             results[name] = measure(client, url, args.requests)
 
-        scale = f"{counts['duties']:,} duties, {counts['proposals']:,} proposals, {counts['open steps']:,} open steps"
+        scale = (
+            f"{counts['duties']:,} duties, {counts['proposals']:,} proposals, "
+            f"{counts['open steps']:,} open steps"
+        )
         for name, (times, queries) in results.items():
             target = (
                 f"target < {TARGET_MS}"
