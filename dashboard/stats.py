@@ -6,11 +6,15 @@ of departments or items); the rates are defined in ``RATE_DEFINITIONS`` and prin
 
 import collections
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Min, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
 
 from accounts.models import Department
 from dashboard.filters import DUTY, Filters, month_zone
@@ -173,6 +177,7 @@ class Figures:
     categories: list = field(default_factory=list)
     months: list = field(default_factory=list)
     trend: list = field(default_factory=list)
+    computed_at: datetime.datetime | None = None
 
 
 def _month(value):
@@ -256,7 +261,13 @@ def meeting_rows(lights):
 
 def drill_rows(deadlines, today):
     """The rows of a page of open steps: the step, its department, its subject and how late."""
-    deadlines = list(deadlines.select_related("department", "task", "content_type"))
+    deadlines = list(deadlines.select_related("department", "content_type"))
+    # the step's title, read apart so that the rows (kept in the cache) hold no viewflow node
+    nodes = dict(
+        Task.objects.filter(pk__in=[deadline.task_id for deadline in deadlines]).values_list(
+            "pk", "flow_task"
+        )
+    )
     subjects = {}
     by_model = {}
     for deadline in deadlines:
@@ -278,7 +289,7 @@ def drill_rows(deadlines, today):
         rows.append(
             {
                 "deadline": deadline,
-                "step": deadline.task.flow_task.task_title if deadline.task.flow_task else "",
+                "step": str(nodes[deadline.task_id].task_title) if nodes.get(deadline.task_id) else "",
                 "title": title,
                 "url": f"{url}#timeline" if url else "",
                 "meeting": meeting,
@@ -366,4 +377,25 @@ def dashboard_figures(filters: Filters, *, today=None):
         shows_duties=filters.shows_duties,
         shows_proposals=filters.shows_proposals,
     )
+    return figures
+
+
+def dashboard_figures_cached(filters: Filters):
+    """The figures, kept DASHBOARD_CACHE_SECONDS for the same scope, filters, day and language: a
+    leader's page and its export reread them without scanning the work again."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    today = timezone.localdate()
+    if not seconds:
+        return dashboard_figures(filters, today=today)
+    key = (
+        "dashboard:figures:"
+        + hashlib.sha256(
+            repr((sorted(filters.departments or []), filters, today, translation.get_language())).encode()
+        ).hexdigest()
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard_figures(filters, today=today)
+        figures.computed_at = timezone.now()
+        cache.set(key, figures, seconds)
     return figures

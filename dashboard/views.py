@@ -21,7 +21,7 @@ from dashboard.filters import DashboardFilterForm
 from dashboard.models import CalendarFeed, Circular
 from dashboard.stats import (
     RATE_DEFINITIONS,
-    dashboard_figures,
+    dashboard_figures_cached,
     deadlines_with_light,
     drill_rows,
     open_deadlines,
@@ -132,7 +132,7 @@ class DashboardView(LoginRequiredMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         form, filters = _filters(self.request)
-        figures = dashboard_figures(filters)
+        figures = dashboard_figures_cached(filters)
         return super().get_context_data(
             form=form,
             filters=filters,
@@ -205,7 +205,7 @@ class ProposalListView(LoginRequiredMixin, generic.TemplateView):
 def dashboard_export(request):
     """The dashboard's tables as .xlsx, with the same filters and scope as the page."""
     _form, filters = _filters(request)
-    figures = dashboard_figures(filters)
+    figures = dashboard_figures_cached(filters)
     heading = _("Dashboard as of %(date)s") % {"date": f"{figures.today:%Y-%m-%d}"}
     response = HttpResponse(
         dashboard_workbook(figures, heading=heading),

@@ -124,3 +124,21 @@ def test_the_dashboard_issues_the_same_queries_at_any_size(client, world):
     assert response.status_code == 200
     # one query per kind of subject on the overdue list, whatever the number of rows
     assert len(large) <= len(small) < 30
+
+
+def test_the_figures_are_reused_for_a_minute_and_the_lists_stay_live(client, world, settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    client.force_login(world["people"]["secretariat"])
+    first = client.get(reverse("dashboard:index")).content.decode()
+    assert "以上指标为" in first or "Figures as of" in first
+    world["deadlines"]["jyj_red"].delete()  # 教育局 does its overdue step
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(reverse("dashboard:index")).content.decode()
+    assert "教育局保密红灯任务" in again  # the same figures, not computed again
+    assert not any("escalation_deadline" in query["sql"] for query in captured.captured_queries)
+    steps = client.get(reverse("dashboard:steps"), {"light": "red"}).content.decode()
+    assert "教育局保密红灯任务" not in steps
+    cache.clear()
