@@ -96,29 +96,38 @@ def circular_request(*, month, user):
     return circular
 
 
+def previous_month(day):
+    return (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def circular_monthly_issue(*, month, now=None):
+    """The monthly circular of ``month``, created once and queued for the worker; None when it
+    already exists."""
+    try:
+        with transaction.atomic():
+            circular = Circular.objects.create(
+                month=month, origin=Circular.Origin.MONTHLY, created_at=now or timezone.now()
+            )
+    except IntegrityError:
+        return None
+    circular_render_job.delay_on_commit(circular.pk)
+    return circular
+
+
 def circulars_due(*, now=None):
     """Create last month's circular on the first working day of a month and queue it; queue again
     those still unrendered after the retry timeout. Returns how many were queued."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    queued = []
+    issued = 0
     if today == working_day_on_or_after(today.replace(day=1)):
-        last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-        try:
-            with transaction.atomic():
-                circular = Circular.objects.create(
-                    month=last_month, origin=Circular.Origin.MONTHLY, created_at=now
-                )
-            queued.append(circular.pk)
-        except IntegrityError:
-            pass  # already issued this month
+        issued = circular_monthly_issue(month=previous_month(today), now=now) is not None
     stale = now - datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS)
-    queued += list(
+    again = list(
         Circular.objects.filter(pdf="", created_at__lte=stale)
-        .exclude(pk__in=queued)
         .order_by("created_at")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
-    for pk in queued:
+    for pk in again:
         circular_render_job.delay_on_commit(pk)
-    return len(queued)
+    return issued + len(again)
