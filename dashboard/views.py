@@ -1,5 +1,7 @@
 """领导驾驶舱: the dashboard, its drill-down lists and export, circulars and calendar feeds."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,11 +18,11 @@ from django.views.decorators.http import require_POST
 from accounts.access import is_secretariat, require_secretariat, sees_everything
 from accounts.models import Role
 from dashboard import charts, circulars, feeds
+from dashboard.definitions import RATE_DEFINITIONS
 from dashboard.export import dashboard_workbook
 from dashboard.filters import DashboardFilterForm
 from dashboard.models import CalendarFeed, Circular
 from dashboard.stats import (
-    RATE_DEFINITIONS,
     dashboard_figures_cached,
     deadlines_with_light,
     drill_rows,
@@ -242,7 +244,7 @@ def circular_request(request):
     """On demand: the secretariat asks the worker for a month's circular as of today."""
     require_secretariat(request.user)
     try:
-        month = timezone.datetime.strptime(request.POST.get("month", ""), "%Y-%m").date()
+        month = datetime.datetime.strptime(request.POST.get("month", ""), "%Y-%m").date()
     except ValueError:
         messages.error(request, _("Choose the month of the circular (year and month)."))
         return redirect("dashboard:circulars")
