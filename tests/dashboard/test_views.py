@@ -66,11 +66,19 @@ def test_a_stage_and_a_category_drill_down_to_the_proposals(client, world):
 
 def test_a_bad_filter_is_ignored_and_named(client, world):
     client.force_login(world["people"]["leader"])
-    response = client.get(reverse("dashboard:index"), {"since": "2026-13-45", "department": "999999"})
+    response = client.get(reverse("dashboard:index"), {"since": "2026-13-45"})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "筛选条件“交办日期自”已忽略" in text and "筛选条件“部门”已忽略" in text
-    assert 'data-department="nt-jyj"' in text
+    assert "筛选条件“交办日期自”已忽略" in text
+    assert 'data-department="nt-jyj"' in text and 'data-department="nt-kjj"' in text
+
+
+def test_a_department_outside_the_scope_is_refused_as_a_filter(client, world):
+    client.force_login(world["people"]["kjj_leader"])
+    response = client.get(reverse("dashboard:index"), {"department": world["jyj"].pk})
+    text = response.content.decode()
+    assert "筛选条件“部门”已忽略" in text
+    assert 'data-department="nt-kjj"' in text and 'data-department="nt-jyj"' not in text
 
 
 def test_the_export_has_the_pages_cells(client, world):
