@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tasks.duties",
     "tasks.proposals",
     "tasks.campaigns",
+    "dashboard",
     "demo",
 ]
 
@@ -253,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # campaign reminders (the hour before the cut-off) and daily briefs (after it)
     "campaign-deadlines": {"task": "campaigns.deadlines_sweep", "schedule": crontab(minute="*/5")},
+    # 月度通报: last month's on the first working day (the job checks the calendar), and a sweep
+    "monthly-circulars": {"task": "dashboard.circulars_due", "schedule": crontab(hour="8-17", minute=15)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -269,6 +272,8 @@ ESCALATION_SUPERVISE_WORKING_DAYS = env.get_int("ESCALATION_SUPERVISE_WORKING_DA
 ESCALATION_REPEAT_DAYS = env.get_int("ESCALATION_REPEAT_DAYS", 7, minimum=0)
 ESCALATION_NOTICE_TIME = env.get_time("ESCALATION_NOTICE_TIME", "09:00")
 NOTICE_ISSUER = env.get_str("NOTICE_ISSUER", "联席会议办公室")
+# the dashboard's figures are reused this long for the same scope and filters (0: computed every time)
+DASHBOARD_CACHE_SECONDS = env.get_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 
 # Notifications: links in e-mails, retries of the outbox, the SMS channel.
 SITE_URL = env.get_str("SITE_URL", "http://127.0.0.1:8000")
