@@ -27,6 +27,7 @@ bench:
 	.venv/bin/python bench/duties.py
 	.venv/bin/python bench/campaigns.py
 	.venv/bin/python bench/letters.py
+	.venv/bin/python bench/dashboard.py
 
 # Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml); slow, not part of CI.
 mutation:

@@ -1,8 +1,12 @@
 """Who may see what, shared by every app's access helper."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Exists, F, Lookup, OuterRef, Q
+from django.utils.functional import cached_property
 
 from accounts.models import Role
 
@@ -31,10 +35,29 @@ def departments_of(user):
     return ids
 
 
-def scoped_for_user(user, model, department_fields):
+class InArray(Lookup):
+    """``lhs = ANY(rhs)``, rhs an array (such as an ``ArraySubquery``)."""
+
+    lookup_name = "in_array"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def scoped_for_user(user, model, department_fields, *, unordered=False):
     """Objects of ``model`` the user may see, by an indexed join on the departments that hold the
     work (``department_fields``: the lead's foreign key, the others' many-to-many). Access
-    follows assignment, which grants and revokes the same departments' object permissions."""
+    follows assignment, which grants and revokes the same departments' object permissions.
+
+    ``unordered`` asks for the same set in the form PostgreSQL reads fastest whole (a count, a
+    membership test): the many-to-many side as ``pk = ANY(ARRAY(subquery))``, which it ORs
+    with the lead's index into one bitmap (17 ms to count 17,000 of 200,000 duties, against
+    50 ms for the EXISTS form, which scans every row). Rows are fetched with the EXISTS form:
+    walking an ordering index, it checks each row against a hashed set, where ANY compares each
+    row with the whole array (and as ``pk IN`` of a join it is slower still)."""
     if not user.is_authenticated or not user.is_active:
         return model.objects.none()
     if sees_everything(user):
@@ -45,15 +68,28 @@ def scoped_for_user(user, model, department_fields):
         field = model._meta.get_field(name)
         if field.many_to_many:
             through = field.remote_field.through
-            condition |= Exists(
-                through.objects.filter(
-                    **{f"{field.m2m_field_name()}_id": OuterRef("pk")},
-                    **{f"{field.m2m_reverse_field_name()}_id__in": departments},
-                )
-            )
+            held = through.objects.filter(**{f"{field.m2m_reverse_field_name()}_id__in": departments})
+            if unordered and connection.vendor == "postgresql":
+                ids = ArraySubquery(held.values(f"{field.m2m_field_name()}_id"))
+                condition |= InArray(F("pk"), ids)
+            else:
+                condition |= Exists(held.filter(**{f"{field.m2m_field_name()}_id": OuterRef("pk")}))
         else:
             condition |= Q(**{f"{field.attname}__in": departments})
     return model.objects.filter(condition)
+
+
+class CountedPaginator(Paginator):
+    """A paginator that counts another queryset holding the same rows (``unordered=True`` of
+    ``scoped_for_user``), so a list's count and its page each take their fastest form."""
+
+    def __init__(self, object_list, per_page, *, count_list, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_list = count_list
+
+    @cached_property
+    def count(self):
+        return self.count_list.count()
 
 
 def is_secretariat(user):

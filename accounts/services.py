@@ -9,6 +9,9 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from guardian.models import GroupObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 from viewflow.workflow.models import Task
@@ -49,6 +52,50 @@ def department_perm_revoke(*, department, perm, obj, actor=None):
     )
 
 
+_PERMISSION_IDS = {}  # 'app_label.codename' → id; forgotten whenever migrate (or a flush) runs
+
+
+@receiver(post_migrate)
+def _permission_ids_forget(**kwargs):
+    _PERMISSION_IDS.clear()
+
+
+def _permission_ids(perms):
+    """The ids of permissions named 'app_label.codename', read once per process."""
+    missing = set(perms) - set(_PERMISSION_IDS)
+    if missing:
+        condition = Q()
+        for perm in missing:
+            app_label, codename = perm.split(".", 1)
+            condition |= Q(content_type__app_label=app_label, codename=codename)
+        for pk, app_label, codename in Permission.objects.filter(condition).values_list(
+            "pk", "content_type__app_label", "codename"
+        ):
+            _PERMISSION_IDS[f"{app_label}.{codename}"] = pk
+    return _PERMISSION_IDS
+
+
+def object_perms_grant(grants):
+    """Grant object permissions to groups in two statements, whatever their number (guardian's
+    ``assign_perm`` takes three or four queries for each): ``grants`` holds (group id, perm as
+    'app_label.codename', object). A permission already held is left as it is."""
+    if not grants:
+        return
+    permissions = _permission_ids({perm for _group, perm, _obj in grants})
+    GroupObjectPermission.objects.bulk_create(
+        [
+            GroupObjectPermission(
+                group_id=group_id,
+                permission_id=permissions[perm],
+                content_type=ContentType.objects.get_for_model(obj),
+                object_pk=str(obj.pk),
+            )
+            for group_id, perm, obj in grants
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def work_access_grant(*, obj, lead, others, lead_perms, other_perms, actor=None):
     """Give the lead department and the other departments on a piece of work their access: the
     same rows and audit events as ``department_perm_grant`` for each, in three statements (an
@@ -57,24 +104,7 @@ def work_access_grant(*, obj, lead, others, lead_perms, other_perms, actor=None)
     grants += [(department, perm) for department in others for perm in other_perms]
     if not grants:
         return
-    content_type = ContentType.objects.get_for_model(obj)
-    codenames = {perm.split(".", 1)[1] for _department, perm in grants}
-    permissions = {
-        f"{permission.content_type.app_label}.{permission.codename}": permission
-        for permission in Permission.objects.filter(codename__in=codenames).select_related("content_type")
-    }
-    GroupObjectPermission.objects.bulk_create(
-        [
-            GroupObjectPermission(
-                group_id=department.group_id,
-                permission=permissions[perm],
-                content_type=content_type,
-                object_pk=str(obj.pk),
-            )
-            for department, perm in grants
-        ],
-        ignore_conflicts=True,
-    )
+    object_perms_grant([(department.group_id, perm, obj) for department, perm in grants])
     audit_record_many(
         [
             {

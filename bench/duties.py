@@ -175,11 +175,12 @@ def clone(target, departments, meeting, rng):
         buffer.write("\t".join(str(field) for field in fields) + "\n")
     with connection.cursor() as cursor, cursor.cursor.copy("COPY bench_duty_plan FROM STDIN") as copy:
         copy.write(buffer.getvalue())
+    # every other column copied from the template duty, so new columns need no change here
+    planned = {"id": "p.id", "table_id": "p.table_id", "sequence": "p.sequence", "lead_id": "p.lead_id"}
+    columns = [field.column for field in Duty._meta.concrete_fields]
     sql(
-        "INSERT INTO duties_duty (id, table_id, status, assigned_at, sequence, title, measures, lead_leader, "
-        "lead_id, deadline, deadline_text, cycle, report_day) "
-        "SELECT p.id, p.table_id, t.status, t.assigned_at, p.sequence, t.title, t.measures, t.lead_leader, "
-        "p.lead_id, t.deadline, t.deadline_text, t.cycle, t.report_day "
+        f"INSERT INTO duties_duty ({', '.join(columns)}) "
+        f"SELECT {', '.join(planned.get(column, f't.{column}') for column in columns)} "
         "FROM bench_duty_plan p JOIN duties_duty t ON t.id = p.template"
     )
     sql("INSERT INTO duties_duty_cooperating (duty_id, department_id) SELECT id, co_id FROM bench_duty_plan")
@@ -231,11 +232,29 @@ def grid_measure(client, url, requests):
     return times, min(queries)
 
 
+def slowest_queries(client, url, shown=3):
+    """Say the slowest queries of one request, to show where the grid's time goes."""
+    timed = []
+
+    def timer(execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - began, sql))
+
+    with connection.execute_wrapper(timer):
+        client.get(url)
+    for seconds, statement in sorted(timed, reverse=True)[:shown]:
+        say(f"  {seconds * 1000:6.1f} ms  {statement[:300]}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duties", type=int, default=DUTIES)
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--requests", type=int, default=REQUESTS)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database to study it")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench/duties.py needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -284,6 +303,7 @@ def main():
         say(f"  {full_count:,} duties in {time.perf_counter() - began:.0f} s")
         say(f"Measuring {url} at {full_count:,} duties")
         full_times, full_queries = grid_measure(client, url, args.requests)
+        slowest_queries(client, url)
 
         figure(
             f"duty_import_{args.rows}",
@@ -317,9 +337,14 @@ def main():
     finally:
         overrides.disable()
         cache.clear()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            connection.close()
+            connection.settings_dict["NAME"] = old_name
+            say(f"Kept the scratch database {settings.DATABASES['default']['TEST']['NAME']}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         purged = celery_app.control.purge()
-        say(f"Dropped the scratch database; purged {purged} queued messages")
+        say(f"Purged {purged} queued messages")
 
 
 if __name__ == "__main__":

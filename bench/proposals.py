@@ -200,11 +200,19 @@ def main():
         )
         content = import_workbook(IMPORT_ROWS)
         say(f"Importing a workbook of {IMPORT_ROWS} proposals (check, then register and assign)")
+        statements = 0
+
+        def count(execute, sql, params, many, context):
+            nonlocal statements
+            statements += 1
+            return execute(sql, params, many, context)
+
         started = time.perf_counter()
-        preview = proposal_import_parse(content)
-        if not preview.is_valid:
-            raise SystemExit("\n".join(preview.messages()[:10]))
-        imported = proposal_import_apply(preview=preview, actor=people["secretariat"])
+        with connection.execute_wrapper(count):
+            preview = proposal_import_parse(content)
+            if not preview.is_valid:
+                raise SystemExit("\n".join(preview.messages()[:10]))
+            imported = proposal_import_apply(preview=preview, actor=people["secretariat"])
         seconds = time.perf_counter() - started
         if len(imported) != IMPORT_ROWS:
             raise SystemExit(f"{len(imported)} of {IMPORT_ROWS} rows imported")
@@ -214,6 +222,7 @@ def main():
             "s",
             f"target < {IMPORT_TARGET:.0f}; {IMPORT_ROWS} rows checked, registered, assigned, flows started",
         )
+        figure("proposal_import_queries_per_row", f"{statements / IMPORT_ROWS:.1f}", "queries", "diagnostic")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

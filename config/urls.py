@@ -6,6 +6,8 @@ from viewflow.urls import Site
 from accounts.urls import ManageApplication
 from accounts.views import AccountViewset
 from config.health import healthz
+from dashboard import views as dashboard_views
+from dashboard.urls import DashboardApplication
 from tasks.campaigns.urls import CampaignApplication
 from tasks.duties.urls import DutyApplication
 from tasks.proposals.urls import ProposalApplication
@@ -26,6 +28,7 @@ site = JointMeetingSite(
     title=_("Joint Meeting Supervision"),
     viewsets=[
         DeskApplication(),
+        DashboardApplication(),
         ProposalApplication(),
         DutyApplication(),
         CampaignApplication(),
@@ -46,5 +49,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", AccountViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),
+    path("", dashboard_views.home, name="home"),
     path("", site.urls),
 ]

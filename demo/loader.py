@@ -2,8 +2,10 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Department, UserRole
+from dashboard import circulars
 from demo import data, duties
 from demo.campaigns import campaigns_load
 from demo.proposals import proposals_load
@@ -77,3 +79,5 @@ def demo_load():
     duties.duties_load(nantong=nantong, zhejiang=zhejiang, departments=departments)
 
     proposals_load(departments)
+    # last month's 月度通报, as beat issues it on the first working day; the worker renders it
+    circulars.circular_monthly_issue(month=circulars.previous_month(timezone.localdate()))

@@ -56,7 +56,7 @@ def _departments_tell(*, obj, rule, lead, others, key):
         .distinct()
         .order_by("pk")
     )
-    rows = []
+    rows, url = [], obj.get_absolute_url()
     for user in people:
         body = f"{title}已交办，贵单位为{roles[user.department_id]}，请及时签收办理。"
         rows += message_rows(
@@ -64,14 +64,14 @@ def _departments_tell(*, obj, rule, lead, others, key):
             topic=Notification.Topic.ASSIGNMENT,
             subject=f"【交办】{title}",
             body=body,
-            url=obj.get_absolute_url(),
+            url=url,
             key=f"{key}:{user.department_id}",
             sms=body,
         )
     notifications_store(rows)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to
 def work_assign(*, obj, rule, lead, others=(), actor=None, after=None):
     """交办: give ``obj`` to its lead department (and the others), with access and a message."""
     others = list(others)

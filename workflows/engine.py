@@ -16,16 +16,25 @@ from viewflow.workflow.lock import lock_scope
 
 
 class ProcessRowLock:
-    """A flow's ``lock_impl``: ``SELECT … FOR UPDATE`` on the process row, waiting for it."""
+    """A flow's ``lock_impl``: ``SELECT … FOR UPDATE`` on the process row, waiting for it.
+
+    ``savepoint`` is for flows whose views may refuse (raise) inside the lock while the request
+    goes on to answer: the refusal then rolls back to the savepoint and leaves the request's
+    transaction usable. Without it an error inside the lock breaks the whole transaction, which
+    only suits callers that let every error end the transaction."""
+
+    def __init__(self, *, savepoint=False):
+        self.savepoint = savepoint
 
     @contextmanager
     def __call__(self, flow_class, process_pk):
-        with transaction.atomic(savepoint=False):
+        with transaction.atomic(savepoint=self.savepoint):
             flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update().exists()
             yield
 
 
 process_row_lock = ProcessRowLock()
+process_row_lock_savepoint = ProcessRowLock(savepoint=True)
 
 
 class _LockedAlready:

@@ -12,8 +12,8 @@ from accounts.access import is_secretariat, scoped_for_user
 from tasks.duties.models import Attachment, Duty, DutyProcess, DutyTable
 
 
-def duties_for_user(user):
-    duties = scoped_for_user(user, Duty, ["lead", "cooperating"])
+def duties_for_user(user, *, unordered=False):
+    duties = scoped_for_user(user, Duty, ["lead", "cooperating"], unordered=unordered)
     if not is_secretariat(user):
         duties = duties.exclude(status=Duty.Status.DRAFT)
     return duties

@@ -11,7 +11,7 @@ confirms a completion when the duty asks for it. Steps with a deadline ride the 
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from accounts.models import Role
 from tasks.duties import services
@@ -25,6 +25,7 @@ from tasks.duties.flow_views import (
     SignForView,
 )
 from tasks.duties.models import CooperationInput, DutyProcess, ProgressReport
+from workflows.engine import process_row_lock_savepoint
 from workflows.escalation.deadlines import DeadlineTerms
 from workflows.escalation.node import Ladder
 from workflows.nodes import FanOut
@@ -63,7 +64,7 @@ class DutyFlow(flow.Flow):
     process_title = _("Duty supervision")
     process_description = _("Assign a duty, sign for it and collect the cooperating departments' input.")
     process_summary_template = "{{ process.artifact }}"
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_row_lock_savepoint  # its views refuse inside the lock
 
     start = flow.StartHandle(this.start_process).Next(this.sign_for)
 
@@ -152,7 +153,7 @@ class DutyReportFlow(flow.Flow):
     process_title = _("Duty report")
     process_description = _("A progress or completion report: written, signed off by the head, reviewed.")
     process_summary_template = "{{ process.seed }}"
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_row_lock_savepoint  # its views refuse inside the lock
 
     start = flow.StartHandle(this.start_process).Next(this.write)
 

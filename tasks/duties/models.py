@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
 
 from accounts.models import Department
+from workflows.escalation.models import Deadline
 
 
 class JointMeeting(models.Model):
@@ -131,6 +133,8 @@ class Duty(models.Model):
         related_name="+",
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
+    # the steps' deadlines, for the dashboard's joins (no column: Deadline holds the subject)
+    deadlines = GenericRelation(Deadline, related_query_name="duty")
 
     class Meta:
         verbose_name = _("duty")

@@ -4,13 +4,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from accounts.access import is_secretariat, require_secretariat
+from accounts.access import CountedPaginator, is_secretariat, require_secretariat
 from accounts.audit import audit_timeline
 from tasks.duties import access, assignment, steps
 from tasks.duties.flows import DutyFlow
@@ -31,14 +32,19 @@ class DutyGridView(LoginRequiredMixin, generic.ListView):
     paginate_by = 50
     table = None
 
-    def base_queryset(self):
-        return access.duties_for_user(self.request.user)
+    def base_queryset(self, unordered=False):
+        return access.duties_for_user(self.request.user, unordered=unordered)
 
     def get_queryset(self):
         user = self.request.user
         self.filter_form = DutyFilterForm(self.request.GET, tables=access.tables_for_user(user))
-        filters = self.filter_form.filters(self.request)
-        duties = self.base_queryset()
+        self.filters = self.filter_form.filters(self.request)
+        duties = self.filtered(self.base_queryset())
+        duties = duties.order_by(*DutyFilterForm.SORTS[self.filters.get("sort", "sequence")])
+        return duties.select_related("table", "lead").prefetch_related("cooperating")
+
+    def filtered(self, duties):
+        filters = self.filters
         if "q" in filters:
             duties = duties.filter(Q(title__contains=filters["q"]) | Q(measures__contains=filters["q"]))
         if "table" in filters:
@@ -53,9 +59,12 @@ class DutyGridView(LoginRequiredMixin, generic.ListView):
             duties = duties.filter(status=filters["status"])
         if "light" in filters:
             # a light filter needs the light of every matching duty: one subquery in the same query
-            duties = with_light(duties, user).filter(light=filters["light"])
-        duties = duties.order_by(*DutyFilterForm.SORTS[filters.get("sort", "sequence")])
-        return duties.select_related("table", "lead").prefetch_related("cooperating")
+            duties = with_light(duties, self.request.user).filter(light=filters["light"])
+        return duties
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        counted = self.filtered(self.base_queryset(unordered=True))
+        return CountedPaginator(queryset, per_page, count_list=counted, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -75,6 +84,11 @@ class DutyGridView(LoginRequiredMixin, generic.ListView):
             query=query.urlencode(),
             table=self.table,
             is_secretariat=is_secretariat(self.request.user),
+            # row links from one reverse(), not one per row
+            # one query for the table filter's options (list() of the field's iterator would
+            # count them first)
+            table_choices=list(iter(self.filter_form.fields["table"].choices)),
+            detail_base=reverse("duties:duty_detail", args=[0]).removesuffix("0/"),
         )
         return context
 
@@ -100,8 +114,8 @@ class DutyTableView(DutyGridView):
             self.table = access.table_get_for_user(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def base_queryset(self):
-        return super().base_queryset().filter(table=self.table)
+    def base_queryset(self, unordered=False):
+        return super().base_queryset(unordered).filter(table=self.table)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

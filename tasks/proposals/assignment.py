@@ -45,7 +45,7 @@ def _after_assignment(proposal, months):
     return timezone.localdate(proposal.assigned_at) + relativedelta(months=months)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to
 def proposal_assign(*, proposal, lead, co_handlers=(), actor=None):
     """交办: give the proposal to its lead handler (and co-handlers, or under 分办 the other units)
     and open the sign-for step of each department that replies, one process each."""

@@ -1,5 +1,6 @@
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
@@ -80,6 +81,8 @@ class Proposal(models.Model):
         related_name="merged",
         help_text=_("并案: a similar proposal of the session handled by the same departments"),
     )
+    # the steps' deadlines, for the dashboard's joins (no column: Deadline holds the subject)
+    deadlines = GenericRelation(Deadline, related_query_name="proposal")
 
     class Meta:
         verbose_name = _("suggestion or proposal")

@@ -12,6 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Role, User
+from accounts.services import object_perms_grant
 from tasks.proposals.letters import letter_template_for, reply_letter
 from tasks.proposals.models import CoHandlingOpinion, ContactRecord, Proposal, Proposer, Reply
 from workflows.documents.services import letter_preview_request, letter_release
@@ -43,7 +44,7 @@ def _tell(people, *, proposal, subject, body, key):
     notifications_store(rows)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to
 def proposal_register(
     *,
     kind,
@@ -73,9 +74,14 @@ def proposal_register(
         is_public=is_public,
         merged_into=merged_into,
     )
-    for index, proposer in enumerate(proposers):
-        name = Proposer.name_without_title(proposer["name"])
-        Proposer.objects.create(proposal=proposal, is_lead=index == 0, **{**proposer, "name": name})
+    Proposer.objects.bulk_create(
+        Proposer(
+            proposal=proposal,
+            is_lead=index == 0,
+            **{**proposer, "name": Proposer.name_without_title(proposer["name"])},
+        )
+        for index, proposer in enumerate(proposers)
+    )
     audit_record(
         action=AuditEvent.Action.REGISTER,
         summary=f"登记{proposal.get_kind_display()}第{number}号"
@@ -93,7 +99,7 @@ def reply_open(*, proposal, department, kind, due, round=0):
     reply = Reply.objects.create(
         proposal=proposal, department=department, kind=kind, due=due, round=round, status=status
     )
-    assign_perm("proposals.handle_reply", department.group, reply)
+    object_perms_grant([(department.group_id, "proposals.handle_reply", reply)])
     return reply
 
 
@@ -109,14 +115,16 @@ def opinions_sync(*, reply, co_handlers, due):
     """One awaited 协办意见 per co-handler of the lead's first reply; the co-handler's group may
     give it. Co-handlers dropped by a reassignment lose their pending opinion."""
     wanted = {department.pk: department for department in co_handlers}
-    reply.opinions.filter(status=CoHandlingOpinion.Status.PENDING).exclude(department__in=wanted).delete()
-    have = set(reply.opinions.values_list("department_id", flat=True))
-    for pk, department in wanted.items():
-        if pk not in have:
-            opinion = CoHandlingOpinion.objects.create(
-                proposal=reply.proposal, reply=reply, department=department, due=due
-            )
-            assign_perm("proposals.give_opinion", department.group, opinion)
+    have = set()
+    if reply.opinions.exists():  # a new reply has none: one query
+        reply.opinions.filter(status=CoHandlingOpinion.Status.PENDING).exclude(department__in=wanted).delete()
+        have = set(reply.opinions.values_list("department_id", flat=True))
+    opinions = CoHandlingOpinion.objects.bulk_create(
+        CoHandlingOpinion(proposal=reply.proposal, reply=reply, department=department, due=due)
+        for pk, department in wanted.items()
+        if pk not in have
+    )
+    object_perms_grant([(o.department.group_id, "proposals.give_opinion", o) for o in opinions])
 
 
 @transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to

@@ -25,6 +25,8 @@ from viewflow.workflow.timers import fire_due_timers
 
 from accounts import tokens
 from accounts.models import Department, User
+from dashboard import circulars
+from dashboard.models import Circular
 from tasks.campaigns import brief
 from tasks.campaigns import services as campaign_services
 from tasks.campaigns.models import Campaign, ReportPhoto, SummaryRow, SummaryTable
@@ -69,6 +71,7 @@ PUBLIC = {
     "admin:logout",
     "proposals:evaluate",  # the proposer's personal link: no login, the signed token is the key
     "proposals:public_replies",  # disclosed replies, no contact details (tasks/proposals/test_letters.py)
+    "dashboard:calendar_feed",  # the secret token is the key; a wrong one is 404 (dashboard/test_feeds.py)
     "api:root",  # a redirect to the docs
     "api:schema",  # the API's description, no data (tests/api/test_schema.py)
     "api:docs",
@@ -262,7 +265,10 @@ def world(db, settings, tmp_path):
     proposal_attachment = ProposalAttachment.objects.create(
         proposal=open_proposal, file=ContentFile(b"%PDF-1.4", name="a.pdf"), name="保密建议附件.pdf"
     )
+    circular = Circular.objects.create(month=datetime.date(2024, 3, 1))
+    circulars.circular_render(circular_id=circular.pk)
     return {
+        "circular": circular,
         "proposal_attachment": proposal_attachment,
         "duties": [duty, *duties],
         "table": table,
@@ -338,6 +344,7 @@ PK_OBJECTS = {
         for name in ("letter_pdf", "letter_docx", "letter_scan", "letter_scan_upload", "letter_retry")
     },
     "proposals:letter_template_edit": lambda world: world["department"],
+    "dashboard:circular_pdf": lambda world: world["circular"],
     "manage:api_token_issue": lambda world: world["api_token"].account,
     "manage:api_token_revoke": lambda world: world["api_token"],
     "api:department_detail": lambda world: world["department"],
@@ -430,6 +437,8 @@ CO_ESCALATION_VIEWERS = {"kx_officer", "kx_head", "secretariat", "leader"}
 # host's reports, so only the collecting department reads it
 CAMPAIGN_VIEWERS = PROPOSAL_VIEWERS
 BRIEF_VIEWERS = {"kjj_officer", "kjj_head", "secretariat", "leader"}
+# 月度通报 name every department's figures: those who see everything
+CIRCULAR_VIEWERS = {"secretariat", "leader"}
 
 
 def escalation_markers(world):
@@ -525,6 +534,8 @@ def object_kind(route, name):
         return "duty"
     if name == "campaigns:brief_pdf":
         return "brief"
+    if name in ("dashboard:circular_pdf", "dashboard:circulars"):
+        return "circular"
     if (name.startswith("campaigns:") and "<int:pk>" in route) or name == "api:campaign_reports":
         return "campaign"
     return None
@@ -609,6 +620,7 @@ def check_role(client, world, role, *, login=True, prefix=""):
                 "co_escalation": CO_ESCALATION_VIEWERS,
                 "campaign": CAMPAIGN_VIEWERS,
                 "brief": BRIEF_VIEWERS,
+                "circular": CIRCULAR_VIEWERS,
             }[kind]
             if role in viewers:
                 is_action = route.endswith(ACTION_SUFFIXES) or name in ACTION_NAMES

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tasks.duties import access
 from tasks.duties.assignment import duty_assign
 from tasks.duties.flows import DutyFlow, DutyReportFlow
 from tasks.duties.models import Attachment, Duty, ProgressReport
@@ -58,6 +59,17 @@ def test_officers_see_their_departments_duties_and_no_drafts(
     client.force_login(kjj_officer)
     assert client.get(duties[3].get_absolute_url()).status_code == 404
     assert client.get(duties[2].get_absolute_url()).status_code == 404
+
+
+def test_the_grid_counts_exactly_the_rows_it_lists(client, duties, kjj_officer, kx_officer, jyj_officer):
+    # the count takes the unordered form of the scope (ANY of an array on PostgreSQL), the rows
+    # the EXISTS form: both must hold the same duties, a lead's and a cooperating unit's alike
+    for officer, expected in ((kjj_officer, 2), (kx_officer, 1), (jyj_officer, 1)):
+        client.force_login(officer)
+        response = client.get(reverse("duties:index"))
+        assert response.context["paginator"].count == expected == len(response.context["duties"])
+        rows = set(access.duties_for_user(officer).values_list("pk", flat=True))
+        assert set(access.duties_for_user(officer, unordered=True).values_list("pk", flat=True)) == rows
 
 
 def test_the_secretariat_sees_drafts_and_assigns_one_from_the_table_page(

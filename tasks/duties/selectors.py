@@ -1,0 +1,70 @@
+"""What the dashboard reads of the duties: aggregates grouped in the database, never row by row.
+
+Each function takes the departments in scope (``None``: every department) and the filters, and
+returns plain rows (dicts), so the dashboard does not know the duties' models.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+
+from tasks.duties.models import Duty, JointMeeting
+
+
+def _duties(*, departments=None, meeting=None, assigned_from=None, assigned_before=None):
+    duties = Duty.objects.exclude(status=Duty.Status.DRAFT)
+    if departments is not None:
+        duties = duties.filter(lead_id__in=departments)
+    if meeting is not None:
+        duties = duties.filter(table__meeting_id=meeting)
+    if assigned_from is not None:
+        duties = duties.filter(assigned_at__gte=assigned_from)
+    if assigned_before is not None:
+        duties = duties.filter(assigned_at__lt=assigned_before)
+    return duties
+
+
+def _closed_on_time():
+    # a duty without a fixed end (长期坚持) is on time whenever it closes
+    return Q(status=Duty.Status.DONE) & (Q(deadline__isnull=True) | Q(completed_at__date__lte=F("deadline")))
+
+
+def duty_counts(*, month_zone=None, **filters):
+    """Per lead department and month of assignment (in ``month_zone``): duties assigned, closed,
+    closed on time (one pass over the duties serves the departments' rates and the trend)."""
+    return list(
+        _duties(**filters)
+        .annotate(month=TruncMonth("assigned_at", tzinfo=month_zone))
+        .values("lead_id", "month")
+        .annotate(
+            assigned=Count("pk"),
+            closed=Count("pk", filter=Q(status=Duty.Status.DONE)),
+            on_time=Count("pk", filter=_closed_on_time()),
+        )
+        .order_by()
+    )
+
+
+def duty_deadlines_filter(*, meeting=None):
+    """A filter on ``Deadline`` rows: the steps of duties (of one joint meeting)."""
+    condition = Q(content_type=ContentType.objects.get_for_model(Duty))
+    if meeting is not None:
+        condition &= Q(duty__table__meeting_id=meeting)
+    return condition
+
+
+def deadlines_meeting_path():
+    """The ``Deadline`` lookup that reaches a duty step's joint meeting."""
+    return "duty__table__meeting_id"
+
+
+def meetings_choices():
+    return list(JointMeeting.objects.order_by("pk").values_list("pk", "short_name"))
+
+
+def duty_subjects(pks):
+    """{pk: (title as notices write it, URL of its page and history)} for a page of drill-down rows."""
+    return {
+        duty.pk: (duty.full_title, duty.get_absolute_url(), duty.table.meeting.short_name)
+        for duty in Duty.objects.filter(pk__in=pks).select_related("table__meeting")
+    }
