@@ -254,12 +254,94 @@ def proposal_journey(base):
     return f"proposal {NUMBER}: registered, signed for, contacted, drafted, signed off, released as {number}, PDF checked, evaluated"
 
 
+# --- the duty: .xlsx import → assignment → 签收 → completion report → sign-off → acceptance ---
+
+DUTY_TITLE = f"建立科技创新券制度（{NUMBER}）"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def duty_table_xlsx():
+    """A 重点任务分解表 as a secretariat writes one: title row, header, one duty."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([f"科技创新券工作重点任务分解表（{NUMBER}）"])
+    sheet.append(["序号", "重点任务", "具体措施", "牵头领导", "牵头单位", "配合单位", "完成时限"])
+    sheet.append([1, DUTY_TITLE, "设立科技创新券，支持中小企业购买科技服务。", "", "市科技局", "", "2026年12月31日前完成"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def duty_step(person, duty_url, step):
+    """Open the duty's page and take the step waiting for the person's department (办理)."""
+    page = person.get(duty_url)
+    buttons = page.html.xpath(f"//*[@id='steps']//form[.//button[@data-step='{step}']]")
+    if buttons:
+        return person.submit(page, buttons[0])
+    return person.get(page.link(f"//*[@id='steps']//a[contains(@href, '/{step}/')]", f"step {step}"))
+
+
+def duty_journey(base):
+    secretariat = Person(base, "secretariat")
+    secretariat.log_in()
+    page = secretariat.get("/duties/import/")
+    form = form_with(page, "//form[.//input[@name='file']]", "import form")
+    page = secretariat.submit(
+        page,
+        form,
+        {"meeting": select_value(form, "meeting", "南通")},
+        files={"file": ("分解表.xlsx", duty_table_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
+    )
+    check("confirm-import" in page, f"the import preview refused the table: {page.text_content()[:300]}", page)
+    page = secretariat.submit(page, form_with(page, "//form[.//button[@id='confirm-import']]", "confirm form"))
+    check("已导入1项重点任务" in page, "the import was not confirmed", page)
+
+    page = secretariat.get("/duties/tables/")
+    page = secretariat.get(page.link(f"//a[contains(., '（{NUMBER}）')]", "the imported table"))
+    page = secretariat.submit(page, form_with(page, "//form[@id='table-assign']", "assign form"))
+    duty_url = page.link(f"//a[contains(., '{DUTY_TITLE}')]", "the duty in the table")
+
+    officer = Person(base, "kjj_officer")
+    desk = officer.log_in()
+    check(DUTY_TITLE in desk, "the duty is not in 科技局's inbox", desk)
+    page = officer.get(duty_url)
+    page = officer.submit(page, page.one("//form[.//button[@id='sign-for-now']]", "签收 button"))
+    check("已签收" in page or "签收" in page.one("//*[@id='duty-status']", "status").text_content(), "签收 failed", page)
+
+    page = duty_step(officer, duty_url, "write")
+    page = officer.submit(
+        page,
+        form_with(page, "//form[.//textarea[@name='progress']]", "report form"),
+        {"progress": "科技创新券制度已出台，首批发放500万元。", "problems": "企业知晓率不高"},
+        files={"attachments": ("创新券办法.pdf", PDF, "application/pdf")},
+    )
+    check("科技创新券制度已出台" in page and not errors_of(page), f"the report was refused: {errors_of(page)}", page)
+
+    head = Person(base, "kjj_head")
+    head.log_in()
+    for person, step in ((head, "sign_off"), (secretariat, "review")):
+        page = duty_step(person, duty_url, step)
+        check("科技创新券制度已出台" in page, f"{person.username} does not see the report", page)
+        page = person.submit(
+            page,
+            form_with(page, "//form[.//input[@name='decision']]", "decision form"),
+            {"decision": "approve", "comment": "同意"},
+        )
+        check(not errors_of(page), f"{person.username}'s decision was refused: {errors_of(page)}", page)
+    page = officer.get(duty_url)
+    status = page.one("//*[@id='duty-status']", "duty status").text_content()
+    check("已办结" in status, f"the duty is not done: {status.split()}", page)
+    attachment = page.link("//a[contains(@href, '/duties/attachments/')]", "the report's attachment")
+    check(officer.http.get(attachment, timeout=TIMEOUT).content == PDF, "the attachment did not come back intact")
+    return "duty: imported from .xlsx, assigned, signed for, reported with an attachment, signed off, accepted"
+
+
 def main(base):
     started = time.monotonic()
     health = requests.get(urljoin(base, "/healthz"), timeout=TIMEOUT)
     check(health.status_code == 200 and health.json()["status"] == "ok", f"/healthz: {health.text}")
     print("smoke: /healthz ok")
-    for journey in (proposal_journey,):
+    for journey in (proposal_journey, duty_journey):
         print(f"smoke: {journey(base)}")
     print(f"smoke: journeys done in {time.monotonic() - started:.0f} s")
 
