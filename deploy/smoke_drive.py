@@ -13,6 +13,7 @@ import io
 import sys
 import time
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import openpyxl
@@ -96,7 +97,8 @@ class Person:
         page = self.get("/accounts/login/")
         check('lang="zh-hans"' in page, "the login page is not in Chinese", page)
         desk = self.submit(
-            page, page.one("//form[.//*[@name='username']]", "login form"),
+            page,
+            page.one("//form[.//*[@name='username']]", "login form"),
             {"username": self.username, "password": PASSWORD},
         )
         check("/accounts/login/" not in desk.url, f"{self.username} could not log in", desk)
@@ -106,16 +108,14 @@ class Person:
 
 def select_value(form, name, label):
     """The value of the option of select ``name`` whose text contains ``label``."""
-    options = {o.text_content().strip(): o.get("value") for o in form.xpath(f".//select[@name='{name}']//option")}
+    options = {
+        o.text_content().strip(): o.get("value") for o in form.xpath(f".//select[@name='{name}']//option")
+    }
     if label in options:
         return options[label]
     matches = [value for text, value in options.items() if label in text]
     check(len(matches) == 1, f"no single option {label!r} in {name}: {list(options)[:30]}")
     return matches[0]
-
-
-def form_with(page, xpath, what):
-    return page.one(xpath, what)
 
 
 def errors_of(page):
@@ -143,7 +143,7 @@ def proposal_journey(base):
     secretariat = Person(base, "secretariat")
     secretariat.log_in()
     page = secretariat.get("/proposals/register/")
-    form = form_with(page, "//form[.//input[@name='title']]", "registration form")
+    form = page.one("//form[.//input[@name='title']]", "registration form")
     fields = {
         "kind": "suggestion",
         "session": "2026年",
@@ -155,8 +155,12 @@ def proposal_journey(base):
     }
     page = secretariat.submit(page, form, fields)
     if "similar-proposals" in page:  # shown once; register as typed
-        page = secretariat.submit(page, form_with(page, "//form[.//input[@name='title']]", "form"), fields)
-    check(TITLE in page and "/proposals/register/" not in page.url, f"registration failed: {errors_of(page)}", page)
+        page = secretariat.submit(page, page.one("//form[.//input[@name='title']]", "form"), fields)
+    check(
+        TITLE in page and "/proposals/register/" not in page.url,
+        f"registration failed: {errors_of(page)}",
+        page,
+    )
     detail = page.url
 
     officer = Person(base, "kjj_officer")
@@ -171,13 +175,13 @@ def proposal_journey(base):
     yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
     page = officer.submit(
         page,
-        form_with(page, "//form[.//input[@name='person']]", "contact form"),
+        page.one("//form[.//input[@name='person']]", "contact form"),
         {"contacted_on": yesterday, "way": "phone", "person": "钱明", "view": "希望尽快建设"},
     )
     check("钱明：希望尽快建设" in page, f"the contact was not recorded: {errors_of(page)}", page)
 
     page = take_step(officer, detail, "拟写答复")
-    form = form_with(page, "//form[.//textarea[@name='text']]", "draft form")
+    form = page.one("//form[.//textarea[@name='text']]", "draft form")
     text = form.xpath(".//textarea[@name='text']")[0].text_content()
     text = text[1:] if text.startswith("\n") else text  # a browser drops the newline after <textarea>
     check(text.startswith("尊敬的钱明代表："), "the draft is not pre-filled", page)
@@ -198,11 +202,15 @@ def proposal_journey(base):
     head.log_in()
     page = take_step(head, detail, "负责人签发")
     check("科普公园已列入明年城建计划。" in page, "the head does not see the draft", page)
-    page = head.submit(page, form_with(page, "//form[.//input[@name='decision']]", "sign-off form"), {"decision": "approve"})
+    page = head.submit(
+        page, page.one("//form[.//input[@name='decision']]", "sign-off form"), {"decision": "approve"}
+    )
     check("待联席会议办公室审核" in page, f"sign-off failed: {errors_of(page)}", page)
 
     page = take_step(secretariat, detail, "核稿发出")
-    page = secretariat.submit(page, form_with(page, "//form[.//input[@name='decision']]", "review form"), {"decision": "approve"})
+    page = secretariat.submit(
+        page, page.one("//form[.//input[@name='decision']]", "review form"), {"decision": "approve"}
+    )
     check("已发出" in page, f"the release failed: {errors_of(page)}", page)
     number = page.one("//span[@class='letter-number']", "document number").text_content().split("：")[-1]
 
@@ -213,7 +221,11 @@ def proposal_journey(base):
         links = page.html.xpath("//a[contains(@href,'letter.pdf')]")
         if links:
             break
-        check("Rendering the letter failed" not in page and "生成失败" not in page, "the letter failed to render", page)
+        check(
+            "Rendering the letter failed" not in page and "生成失败" not in page,
+            "the letter failed to render",
+            page,
+        )
         check(time.monotonic() < deadline, "the letter was not rendered within 90 s", page)
         time.sleep(1)
     pdf = officer.http.get(urljoin(page.url, links[0].get("href")), timeout=TIMEOUT)
@@ -236,7 +248,7 @@ def proposal_journey(base):
     # the proposer's paper evaluation, typed in by the secretariat
     evaluations_url = detail.rstrip("/") + "/evaluations/"
     page = secretariat.get(evaluations_url)
-    form = form_with(page, "//form[.//select[@name='proposer']]", "evaluation form")
+    form = page.one("//form[.//select[@name='proposer']]", "evaluation form")
     page = secretariat.submit(
         page,
         form,
@@ -251,7 +263,10 @@ def proposal_journey(base):
     page = secretariat.get(detail)
     evaluations = page.one("//*[@id='evaluations']", "evaluations").text_content()
     check("钱明" in evaluations and "满意" in evaluations, "the evaluation is not on the proposal", page)
-    return f"proposal {NUMBER}: registered, signed for, contacted, drafted, signed off, released as {number}, PDF checked, evaluated"
+    return (
+        f"proposal {NUMBER}: registered, signed for, contacted, drafted, signed off, "
+        f"released as {number}, PDF checked, evaluated"
+    )
 
 
 # --- the duty: .xlsx import → assignment → 签收 → completion report → sign-off → acceptance ---
@@ -266,7 +281,17 @@ def duty_table_xlsx():
     sheet = book.active
     sheet.append([f"科技创新券工作重点任务分解表（{NUMBER}）"])
     sheet.append(["序号", "重点任务", "具体措施", "牵头领导", "牵头单位", "配合单位", "完成时限"])
-    sheet.append([1, DUTY_TITLE, "设立科技创新券，支持中小企业购买科技服务。", "", "市科技局", "", "2026年12月31日前完成"])
+    sheet.append(
+        [
+            1,
+            DUTY_TITLE,
+            "设立科技创新券，支持中小企业购买科技服务。",
+            "",
+            "市科技局",
+            "",
+            "2026年12月31日前完成",
+        ]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -285,20 +310,28 @@ def duty_journey(base):
     secretariat = Person(base, "secretariat")
     secretariat.log_in()
     page = secretariat.get("/duties/import/")
-    form = form_with(page, "//form[.//input[@name='file']]", "import form")
+    form = page.one("//form[.//input[@name='file']]", "import form")
     page = secretariat.submit(
         page,
         form,
         {"meeting": select_value(form, "meeting", "南通")},
-        files={"file": ("分解表.xlsx", duty_table_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
+        files={
+            "file": (
+                "分解表.xlsx",
+                duty_table_xlsx(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        },
     )
-    check("confirm-import" in page, f"the import preview refused the table: {page.text_content()[:300]}", page)
-    page = secretariat.submit(page, form_with(page, "//form[.//button[@id='confirm-import']]", "confirm form"))
+    check(
+        "confirm-import" in page, f"the import preview refused the table: {page.text_content()[:300]}", page
+    )
+    page = secretariat.submit(page, page.one("//form[.//button[@id='confirm-import']]", "confirm form"))
     check("已导入1项重点任务" in page, "the import was not confirmed", page)
 
     page = secretariat.get("/duties/tables/")
     page = secretariat.get(page.link(f"//a[contains(., '（{NUMBER}）')]", "the imported table"))
-    page = secretariat.submit(page, form_with(page, "//form[@id='table-assign']", "assign form"))
+    page = secretariat.submit(page, page.one("//form[@id='table-assign']", "assign form"))
     duty_url = page.link(f"//a[contains(., '{DUTY_TITLE}')]", "the duty in the table")
 
     officer = Person(base, "kjj_officer")
@@ -306,16 +339,24 @@ def duty_journey(base):
     check(DUTY_TITLE in desk, "the duty is not in 科技局's inbox", desk)
     page = officer.get(duty_url)
     page = officer.submit(page, page.one("//form[.//button[@id='sign-for-now']]", "签收 button"))
-    check("已签收" in page or "签收" in page.one("//*[@id='duty-status']", "status").text_content(), "签收 failed", page)
+    check(
+        "已签收" in page or "签收" in page.one("//*[@id='duty-status']", "status").text_content(),
+        "签收 failed",
+        page,
+    )
 
     page = duty_step(officer, duty_url, "write")
     page = officer.submit(
         page,
-        form_with(page, "//form[.//textarea[@name='progress']]", "report form"),
+        page.one("//form[.//textarea[@name='progress']]", "report form"),
         {"progress": "科技创新券制度已出台，首批发放500万元。", "problems": "企业知晓率不高"},
         files={"attachments": ("创新券办法.pdf", PDF, "application/pdf")},
     )
-    check("科技创新券制度已出台" in page and not errors_of(page), f"the report was refused: {errors_of(page)}", page)
+    check(
+        "科技创新券制度已出台" in page and not errors_of(page),
+        f"the report was refused: {errors_of(page)}",
+        page,
+    )
 
     head = Person(base, "kjj_head")
     head.log_in()
@@ -324,7 +365,7 @@ def duty_journey(base):
         check("科技创新券制度已出台" in page, f"{person.username} does not see the report", page)
         page = person.submit(
             page,
-            form_with(page, "//form[.//input[@name='decision']]", "decision form"),
+            page.one("//form[.//input[@name='decision']]", "decision form"),
             {"decision": "approve", "comment": "同意"},
         )
         check(not errors_of(page), f"{person.username}'s decision was refused: {errors_of(page)}", page)
@@ -332,8 +373,101 @@ def duty_journey(base):
     status = page.one("//*[@id='duty-status']", "duty status").text_content()
     check("已办结" in status, f"the duty is not done: {status.split()}", page)
     attachment = page.link("//a[contains(@href, '/duties/attachments/')]", "the report's attachment")
-    check(officer.http.get(attachment, timeout=TIMEOUT).content == PDF, "the attachment did not come back intact")
-    return "duty: imported from .xlsx, assigned, signed for, reported with an attachment, signed off, accepted"
+    check(
+        officer.http.get(attachment, timeout=TIMEOUT).content == PDF,
+        "the attachment did not come back intact",
+    )
+    return (
+        "duty: imported from .xlsx, assigned, signed for, reported with an attachment, signed off, accepted"
+    )
+
+
+# --- the campaign day: campaign and activity set up → the host's report with a photo → matrix ---
+
+CAMPAIGN_TITLE = f"南通双创活动周（{NUMBER}）"
+
+
+def jpeg():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (200, 80, 40)).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def campaign_journey(base):
+    # the campaign runs today in the office's time zone (TIME_ZONE, Asia/Shanghai by default)
+    today = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    secretariat = Person(base, "secretariat")
+    secretariat.log_in()
+    page = secretariat.get("/campaigns/new/")
+    form = page.one("//form[@id='campaign-form']", "campaign form")
+    page = secretariat.submit(
+        page,
+        form,
+        {
+            "title": CAMPAIGN_TITLE,
+            "organiser": select_value(form, "organiser", "昆山市发改委"),
+            "starts_on": today.isoformat(),
+            "ends_on": today.isoformat(),
+            "report_cutoff": "23:59",
+            "closes_on": (today + datetime.timedelta(days=7)).isoformat(),
+            "summary_deadline": (today + datetime.timedelta(days=7)).isoformat(),
+            "with_summary_tables": [],
+        },
+    )
+    check("/campaigns/new/" not in page.url, f"the campaign was refused: {errors_of(page)}", page)
+    campaign_url = page.url
+
+    organiser = Person(base, "ks_fgw_officer")
+    organiser.log_in()
+    page = organiser.get(campaign_url.rstrip("/") + "/activities/new/")
+    form = page.one("//form[@id='activity-form']", "activity form")
+    page = organiser.submit(
+        page,
+        form,
+        {
+            "name": "科普日",
+            "hosts": [select_value(form, "hosts", "昆山市科技局")],
+            "starts_on": today.isoformat(),
+            "ends_on": today.isoformat(),
+            "place": "玉山镇",
+        },
+    )
+    check("科普日" in page and not errors_of(page), f"the activity was refused: {errors_of(page)}", page)
+
+    host = Person(base, "ks_kjj_officer")
+    host.log_in()
+    page = host.get(campaign_url)
+    page = host.get(page.link("//a[@id='file-report']", "file-a-report link"))
+    page = host.submit(
+        page,
+        page.one("//form[@id='report-form']", "report form"),
+        {"text": "科普日活动在玉山镇举行，发放科普资料两千余份。"},
+        files={"photos": ("现场照片.jpg", jpeg(), "image/jpeg")},
+    )
+    check(
+        "科普日活动在玉山镇举行" in page and not errors_of(page),
+        f"the report was refused: {errors_of(page)}",
+        page,
+    )
+    photo = page.link("//*[@id='photos']//a[@href]", "photo")
+    check(
+        host.http.get(photo, timeout=TIMEOUT).headers["Content-Type"].startswith("image/"),
+        "the photo is not served",
+    )
+
+    page = organiser.get(campaign_url.rstrip("/") + "/matrix/")
+    cell = page.one(f"//td[contains(@data-cell, ':{today.isoformat()}')]", "today's cell")
+    check(
+        "已报送" in cell.text_content(), f"the matrix does not show the report: {cell.text_content()}", page
+    )
+    data = organiser.http.get(campaign_url.rstrip("/") + "/matrix/data/", timeout=TIMEOUT).json()
+    states = [state for _department, day, state, _report in data["cells"] if day == today.isoformat()]
+    check(states == ["filed"], f"the matrix data for today: {data['cells']}")
+    page = organiser.get(cell.xpath(".//a")[0].get("href"))
+    check("科普日活动在玉山镇举行" in page, "the organiser cannot open the report from the matrix", page)
+    return f"campaign day {today}: set up, reported with a photo by 昆山市科技局, filed in the matrix"
 
 
 def main(base):
@@ -341,7 +475,7 @@ def main(base):
     health = requests.get(urljoin(base, "/healthz"), timeout=TIMEOUT)
     check(health.status_code == 200 and health.json()["status"] == "ok", f"/healthz: {health.text}")
     print("smoke: /healthz ok")
-    for journey in (proposal_journey, duty_journey):
+    for journey in (proposal_journey, duty_journey, campaign_journey):
         print(f"smoke: {journey(base)}")
     print(f"smoke: journeys done in {time.monotonic() - started:.0f} s")
 
