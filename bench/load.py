@@ -3,7 +3,8 @@
 The stack as deployed, on this machine: gunicorn with 2 workers (deploy/gunicorn.conf.py, DEBUG
 off, collected static files), a Celery worker and beat, PostgreSQL and Redis. A database of its
 own (LOAD_DATABASE, default jm_load, on the server of DATABASE_URL; dropped and created afresh,
-dropped again at the end) holds the demo data plus what the scenario needs: OFFICERS officers
+dropped again at the end; Redis databases LOAD_BROKER_URL and LOAD_CACHE_URL, default 8 and 9,
+flushed) holds the demo data plus what the scenario needs: OFFICERS officers
 spread over the 南通 joint meeting's member departments, a proposal assigned to each of those
 departments, LEADERS leaders, and a reporting campaign hosted by every department over the past
 weeks (so that each officer has days left to report). bench/locustfile.py is the scenario; locust
@@ -187,8 +188,8 @@ def main():
         DEBUG="0",
         VAR_DIR=str(var_dir),
         DATABASE_URL=f"{server}/{database}",
-        CELERY_BROKER_URL=os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/6"),
-        CACHE_URL=os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/7"),
+        CELERY_BROKER_URL=os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/8"),
+        CACHE_URL=os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/9"),
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=base,
         SECURE_SSL_REDIRECT="0",
