@@ -12,7 +12,7 @@
 # PostgreSQL: the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/), database
 # SMOKE_DATABASE (default jm_smoke, dropped and created afresh). Redis: SMOKE_BROKER_URL and
 # SMOKE_CACHE_URL (default redis://127.0.0.1:6379/8 and /9, flushed). Without a PostgreSQL server
-# the smoke test is skipped, except under CI (CI set), where it fails.
+# or Redis the smoke test is skipped, except under CI (CI set), where it fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py="${PYTHON:-.venv/bin/python}"
@@ -30,12 +30,16 @@ broker_url="${SMOKE_BROKER_URL:-redis://127.0.0.1:6379/8}"
 cache_url="${SMOKE_CACHE_URL:-redis://127.0.0.1:6379/9}"
 
 export PGOPTIONS="--client-min-messages=warning"
-if ! psql "$admin_url" -XAtqc "SELECT 1" >/dev/null 2>&1; then
+missing=""
+psql "$admin_url" -XAtqc "SELECT 1" >/dev/null 2>&1 || missing="PostgreSQL at $server_url"
+"$py" -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).ping()" "$broker_url" >/dev/null 2>&1 \
+  || missing="${missing:+$missing, }Redis at $broker_url"
+if [ -n "$missing" ]; then
   if [ -n "${CI:-}" ]; then
-    echo "smoke: no PostgreSQL at $server_url" >&2
+    echo "smoke: no $missing" >&2
     exit 1
   fi
-  echo "smoke: skipped (no PostgreSQL at $server_url; .ci/run starts one)"
+  echo "smoke: skipped (no $missing; .ci/run starts them)"
   exit 0
 fi
 
