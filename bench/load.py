@@ -149,6 +149,17 @@ def wait_healthy(base, processes):
     sys.exit("the stack did not answer /healthz within 120 s")
 
 
+def web_cpu_seconds(master_pid):
+    """User and system CPU seconds of the gunicorn master's workers so far."""
+    import psutil
+
+    total = 0.0
+    for worker in psutil.Process(master_pid).children():
+        times = worker.cpu_times()
+        total += times.user + times.system
+    return total
+
+
 def read_stats(prefix):
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -267,7 +278,8 @@ def main():
         users = args.officers + args.leaders
         ramp = users / args.spawn_rate
         prefix = var_dir / "locust"
-        locust = subprocess.run(
+        locust_log = (var_dir / "locust.log").open("w")
+        locust = subprocess.Popen(
             [
                 str(BIN / "locust"),
                 "-f",
@@ -290,12 +302,18 @@ def main():
             ],
             cwd=ROOT,
             env={**env, "LOAD_PLAN": str(plan_file)},
-            capture_output=True,
-            text=True,
-            timeout=ramp + args.run_time + 300,
+            stdout=locust_log,
+            stderr=subprocess.STDOUT,
         )
+        # the web workers' CPU time over the measured part: what a request costs the server,
+        # whatever else the machine is doing (the wall-clock figures include waiting for a core)
+        time.sleep(ramp)
+        cpu_before, load_before = web_cpu_seconds(processes[0].pid), os.getloadavg()[0]
+        locust.wait(timeout=args.run_time + 300)
+        cpu = web_cpu_seconds(processes[0].pid) - cpu_before
+        load_after = os.getloadavg()[0]
         if not Path(f"{prefix}_stats.csv").exists():
-            sys.exit(f"locust wrote no statistics:\n{locust.stdout[-3000:]}\n{locust.stderr[-3000:]}")
+            sys.exit(f"locust wrote no statistics:\n{(var_dir / 'locust.log').read_text()[-3000:]}")
         stats = read_stats(prefix)
         total = stats.pop("Aggregated")
         errors = int(total["Failure Count"])
@@ -309,6 +327,9 @@ def main():
         print(f"figure load_p95 = {total['95%']} ms (target < 300)")
         print(f"figure load_p99 = {total['99%']} ms")
         print(f"figure load_errors = {errors} (target = 0)")
+        requests = int(total["Request Count"])
+        print(f"figure load_server_cpu = {1000 * cpu / max(requests, 1):.0f} ms of CPU per request")
+        print(f"# load average {load_before:.1f} when the measurement began, {load_after:.1f} at its end")
         for name, row in sorted(stats.items(), key=lambda item: -float(item[1]["95%"] or 0)):
             print(
                 f"#   {row['Type']:4} {name:24} p50 {row['50%']:>5} ms  p95 {row['95%']:>5} ms  "

@@ -14,10 +14,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 # nginx keeps connections to gunicorn open (upstream keepalive); close them after this idle time
 keepalive = 5
-# a worker is replaced after this many requests (with jitter, so that they do not all restart at
-# once): whatever a long-lived process accumulates is given back
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are not recycled after N requests (max_requests): a threaded worker that restarts
+# drops the keep-alive connections it holds, which the load benchmark saw as failed requests.
 # the heartbeat file on a memory file system: a container's overlay disk can stall it
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
