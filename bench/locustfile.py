@@ -12,6 +12,9 @@ token and all), then works with the pauses of someone reading pages:
 
 Every page must answer 200 (a report 302 to the filed report) and hold what the person expects;
 anything else counts as an error.
+
+The statistics start once the last person has logged in (the logins of a ramp-up are not the day's
+work), and the run ends LOAD_RUN_TIME seconds later; LOAD_MARK names a file written at that start.
 """
 
 import itertools
@@ -19,12 +22,24 @@ import json
 import os
 import re
 
+import gevent
 from locust import HttpUser, between, task
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _officers = itertools.cycle(PLAN["officers"])
 _leaders = itertools.cycle(PLAN["leaders"])
+_logged_in = itertools.count(1)
+
+
+def _arrived(environment):
+    """Reset the statistics when the last person is in; stop LOAD_RUN_TIME seconds later."""
+    if next(_logged_in) == len(PLAN["officers"]) + len(PLAN["leaders"]):
+        environment.runner.stats.reset_all()
+        if os.environ.get("LOAD_MARK"):
+            open(os.environ["LOAD_MARK"], "w").close()
+        if os.environ.get("LOAD_RUN_TIME"):
+            gevent.spawn_later(int(os.environ["LOAD_RUN_TIME"]), environment.runner.quit)
 
 
 class Person(HttpUser):
@@ -44,6 +59,7 @@ class Person(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"login of {username} answered {response.status_code}")
+        _arrived(self.environment)
 
     def page(self, path, name, expect):
         with self.client.get(path, name=name, catch_response=True) as response:
@@ -98,7 +114,7 @@ class Officer(Person):
 
 
 class Leader(Person):
-    fixed_count = 20
+    fixed_count = len(PLAN["leaders"])  # the other users are officers
 
     def on_start(self):
         self.me = next(_leaders)
