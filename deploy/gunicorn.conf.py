@@ -12,7 +12,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # rendered by the Celery worker, never in a request.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
-# nginx keeps connections to gunicorn open (upstream keepalive); close them after this idle time
+# nginx keeps connections to gunicorn open (upstream keepalive) and closes them after 4 s idle,
+# before gunicorn does after this many
 keepalive = 5
 # Workers are not recycled after N requests (max_requests): a threaded worker that restarts
 # drops the keep-alive connections it holds, which the load benchmark saw as failed requests.
