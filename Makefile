@@ -12,6 +12,7 @@ test:
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports
 	.venv/bin/python -m pytest
+	bash deploy/smoke.sh
 
 lint:
 	.venv/bin/ruff check .
@@ -28,6 +29,7 @@ bench:
 	.venv/bin/python bench/campaigns.py
 	.venv/bin/python bench/letters.py
 	.venv/bin/python bench/dashboard.py
+	.venv/bin/python bench/load.py
 
 # Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml); slow, not part of CI.
 mutation:

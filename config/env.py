@@ -100,8 +100,12 @@ def get_cache(name, default):
 def get_broker(name, default):
     value = os.environ.get(name, default)
     scheme = urlparse(value).scheme
-    if scheme not in ("redis", "rediss", "filesystem", "amqp", "sqla+sqlite", "memory"):
-        return _fail(name, value, "a broker URL: redis://host:6379/0 or filesystem://")
+    if scheme not in ("redis", "rediss", "sentinel", "filesystem", "amqp", "sqla+sqlite", "memory"):
+        return _fail(
+            name,
+            value,
+            "a broker URL: redis://host:6379/0, sentinel://host:26379;sentinel://... or filesystem://",
+        )
     return value
 
 

@@ -273,6 +273,15 @@ else:
     # sweep (a claim that ran out), the notice-PDF sweep, and the dispatcher's next pass (a timer
     # still due). Kept long so that a slow task is never handed to a second worker mid-run.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    if CELERY_BROKER_URL.startswith("sentinel://"):
+        # Redis Sentinel (sentinel://host1:26379;sentinel://host2:26379): kombu asks the sentinels
+        # for the current primary of this name, and again after a fail-over
+        CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = env.get_str("CELERY_BROKER_SENTINEL_MASTER", "")
+        if not CELERY_BROKER_TRANSPORT_OPTIONS["master_name"]:
+            raise ImproperlyConfigured(
+                "Environment variable CELERY_BROKER_SENTINEL_MASTER is required by a sentinel:// "
+                "CELERY_BROKER_URL."
+            )
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

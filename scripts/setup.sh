@@ -12,7 +12,8 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 # The PDFs' fonts (workflows/documents/fonts.py): Noto CJK, Hanazono for CJK Extension B-F (𠀀𪚥),
 # Noto Color Emoji for emoji in colour.
 system_packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji gettext"
-[ "$mode" = "test" ] && system_packages="$system_packages chromium"
+# tests also check the nginx site (nginx -t) and the backup script (pg_dump, pg_restore)
+[ "$mode" = "test" ] && system_packages="$system_packages chromium nginx-light postgresql-client"
 
 missing=""
 for package in $system_packages; do
@@ -41,7 +42,7 @@ fi
 python="${PYTHON:-}"
 if [ -z "$python" ]; then
   for candidate in python3.13 python3.12 python3.11 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
       python="$candidate"; break
     fi
   done

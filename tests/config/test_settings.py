@@ -144,3 +144,19 @@ def test_the_http_sms_gateway_needs_its_url():
     result = start_django(SMS_BACKEND="workflows.notifications.sms.HttpSmsBackend", SMS_GATEWAY_URL="")
     assert result.returncode != 0
     assert "Environment variable SMS_GATEWAY_URL is required" in result.stderr
+
+
+def test_a_sentinel_broker_needs_its_master_name():
+    result = start_django(CELERY_BROKER_URL="sentinel://10.0.0.1:26379;sentinel://10.0.0.2:26379")
+    assert result.returncode != 0
+    assert "Environment variable CELERY_BROKER_SENTINEL_MASTER is required" in result.stderr
+
+
+def test_a_sentinel_broker_asks_for_the_named_primary():
+    result = start_django(
+        "from django.conf import settings; print(settings.CELERY_BROKER_TRANSPORT_OPTIONS['master_name'])",
+        CELERY_BROKER_URL="sentinel://10.0.0.1:26379;sentinel://10.0.0.2:26379",
+        CELERY_BROKER_SENTINEL_MASTER="jointmeeting",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["jointmeeting"]
