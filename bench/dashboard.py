@@ -179,14 +179,17 @@ def proposals_insert(count, departments):
 
 
 def open_steps_insert():
-    """An open step (process, task, deadline) for every open duty and proposal."""
-    for model, flow_class, node, department, open_statuses in (
-        (Duty, DutyFlow, DutyFlow.sign_for, "lead_id", ["in_progress"]),
+    """An open step (process, task, deadline) for every open duty and proposal; a duty's step holds
+    its joint meeting, as the ladder stores it."""
+    duty_meeting = "(SELECT meeting_id FROM duties_dutytable WHERE id = duties_duty.table_id)"
+    for model, flow_class, node, department, meeting, open_statuses in (
+        (Duty, DutyFlow, DutyFlow.sign_for, "lead_id", duty_meeting, ["in_progress"]),
         (
             Proposal,
             ProposalFlow,
             ProposalFlow.sign_for,
             "lead_department_id",
+            "NULL::bigint",
             ["assigned", "handling", "rehandling"],
         ),
     ):
@@ -208,13 +211,13 @@ def open_steps_insert():
         sql(
             f"""
             INSERT INTO escalation_deadline (task_id, content_type_id, object_id, department_id, original_due,
-                due, round, light, opened_at)
+                due, round, light, opened_at, meeting_id)
             SELECT t.id, %s, p.artifact_object_id, s.{department}, s.due, s.due, 0,
                 CASE WHEN s.due < current_date THEN 'red' WHEN s.due < current_date + 5 THEN 'yellow'
-                    ELSE 'green' END, now()
+                    ELSE 'green' END, now(), s.meeting
             FROM viewflow_task t JOIN viewflow_process p ON p.id = t.process_id
-            JOIN (SELECT id, {department}, current_date + (random() * 90)::int - 30 AS due FROM {table}) s
-                ON s.id = p.artifact_object_id
+            JOIN (SELECT id, {department}, current_date + (random() * 90)::int - 30 AS due,
+                {meeting} AS meeting FROM {table}) s ON s.id = p.artifact_object_id
             WHERE t.id >= %s
             """,
             [content_type, first_task],
@@ -360,8 +363,9 @@ def main():
             say(f"Kept the scratch database {connection.settings_dict['NAME']}")
         else:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+            say("Dropped the scratch database")
         purged = celery_app.control.purge()
-        say(f"Dropped the scratch database; purged {purged} queued messages")
+        say(f"Purged {purged} queued messages")
 
 
 if __name__ == "__main__":

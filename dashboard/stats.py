@@ -149,11 +149,14 @@ def _month(value):
 
 
 def light_counts(filters, today):
-    """Open steps by light per (department, joint meeting): one query; proposals' steps have no
-    meeting."""
-    path = duty_selectors.deadlines_meeting_path()
-    rows = open_deadlines(filters).values("department_id", path).annotate(**_light_counts(today)).order_by()
-    return [{**row, "meeting_id": row[path]} for row in rows]
+    """Open steps by light per (department, joint meeting): one query over the open deadlines alone,
+    each holding its duty's meeting; proposals' steps have no meeting."""
+    return list(
+        open_deadlines(filters)
+        .values("department_id", "meeting_id")
+        .annotate(**_light_counts(today))
+        .order_by()
+    )
 
 
 def department_rows(filters, today, *, lights, duties, replies, evaluations):

@@ -49,13 +49,8 @@ def duty_deadlines_filter(*, meeting=None):
     """A filter on ``Deadline`` rows: the steps of duties (of one joint meeting)."""
     condition = Q(content_type=ContentType.objects.get_for_model(Duty))
     if meeting is not None:
-        condition &= Q(duty__table__meeting_id=meeting)
+        condition &= Q(meeting_id=meeting)  # copied from the duty's table when the step opened
     return condition
-
-
-def deadlines_meeting_path():
-    """The ``Deadline`` lookup that reaches a duty step's joint meeting."""
-    return "duty__table__meeting_id"
 
 
 def meetings_choices():
