@@ -6,9 +6,9 @@ returns plain rows (dicts), so the dashboard does not know the duties' models.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 
 from tasks.duties.models import Duty, JointMeeting
+from workflows.workdays.months import MonthNumber, month_of
 
 
 def _duties(*, departments=None, meeting=None, assigned_from=None, assigned_before=None):
@@ -29,13 +29,14 @@ def _closed_on_time():
     return Q(status=Duty.Status.DONE) & (Q(deadline__isnull=True) | Q(completed_at__date__lte=F("deadline")))
 
 
-def duty_counts(*, month_zone=None, **filters):
-    """Per lead department and month of assignment (in ``month_zone``): duties assigned, closed,
-    closed on time (one pass over the duties serves the departments' rates and the trend)."""
-    return list(
+def duty_counts(*, months=(), **filters):
+    """Per lead department and local month of assignment (one of ``months``, first days, or None
+    outside them): duties assigned, closed, closed on time (one pass over the duties serves the
+    departments' rates and the trend)."""
+    rows = (
         _duties(**filters)
-        .annotate(month=TruncMonth("assigned_at", tzinfo=month_zone))
-        .values("lead_id", "month")
+        .annotate(month_number=MonthNumber("assigned_at", months))
+        .values("lead_id", "month_number")
         .annotate(
             assigned=Count("pk"),
             closed=Count("pk", filter=Q(status=Duty.Status.DONE)),
@@ -43,6 +44,7 @@ def duty_counts(*, month_zone=None, **filters):
         )
         .order_by()
     )
+    return [{**row, "month": month_of(months, row.pop("month_number"))} for row in rows]
 
 
 def duty_deadlines_filter(*, meeting=None):
