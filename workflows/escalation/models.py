@@ -78,6 +78,10 @@ class Deadline(models.Model):
             models.Index(
                 fields=["department", "due"], condition=Q(closed_at__isnull=True), name="deadline_open_idx"
             ),
+            # the longest overdue open steps first, whatever their department (the dashboard's list)
+            models.Index(
+                fields=["due", "id"], condition=Q(closed_at__isnull=True), name="deadline_open_due_idx"
+            ),
             models.Index(
                 fields=["meeting_id", "due"],
                 condition=Q(closed_at__isnull=True, meeting_id__isnull=False),
