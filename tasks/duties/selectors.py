@@ -5,10 +5,10 @@ returns plain rows (dicts), so the dashboard does not know the duties' models.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from tasks.duties.models import Duty, JointMeeting
-from workflows.workdays.months import MonthNumber, month_of
+from workflows.workdays.local_time import MonthNumber, by_end_of_local_day, month_of
 
 
 def _duties(*, departments=None, meeting=None, assigned_from=None, assigned_before=None):
@@ -26,7 +26,9 @@ def _duties(*, departments=None, meeting=None, assigned_from=None, assigned_befo
 
 def _closed_on_time():
     # a duty without a fixed end (长期坚持) is on time whenever it closes
-    return Q(status=Duty.Status.DONE) & (Q(deadline__isnull=True) | Q(completed_at__date__lte=F("deadline")))
+    return Q(status=Duty.Status.DONE) & (
+        Q(deadline__isnull=True) | by_end_of_local_day("completed_at", "deadline")
+    )
 
 
 def duty_counts(*, months=(), **filters):

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from tasks.proposals.models import Evaluation, Proposal, Reply
-from workflows.workdays.months import MonthNumber, month_of
+from workflows.workdays.local_time import MonthNumber, by_end_of_local_day, month_of
 
 SATISFIED = (Evaluation.Rating.SATISFIED, Evaluation.Rating.BASICALLY)
 
@@ -26,7 +26,7 @@ def _replies(*, departments=None, kind=None, assigned_from=None, assigned_before
 
 
 def _replied_on_time():
-    return Q(status=Reply.Status.RELEASED, released_at__date__lte=F("due"))
+    return Q(status=Reply.Status.RELEASED) & by_end_of_local_day("released_at", "due")
 
 
 def reply_counts(*, months=(), **filters):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.sessions.models import Session
 
-from workflows.workdays.months import MonthNumber, month_boundaries, month_of
+from workflows.workdays.local_time import MonthNumber, month_boundaries, month_of
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,16 @@
-"""Which local calendar month an instant falls in, computed in the database for aggregates.
+"""The local calendar in database expressions, for aggregates over many rows.
 
-Grouping by ``TruncMonth`` converts every row's instant to the local zone and truncates it; over
-hundreds of thousands of rows that conversion is most of a statistic's time. The months a page
-shows are known beforehand, so each row is compared with their boundaries instead (instants, one
-binary search per row on PostgreSQL) and gets the month's number, or none outside them.
+Grouping by ``TruncMonth`` or comparing ``__date`` converts every row's instant to the local zone;
+over hundreds of thousands of rows that conversion is much of a statistic's time. Here the local
+boundaries are computed once and each row's instant is compared with them instead: the months a
+page shows (one binary search per row on PostgreSQL), and the midnight that ends a row's date, a
+constant shift of it (China keeps no summer time, as the dashboard's months assumed before).
 """
 
 import datetime
 
-from django.db.models import Case, Func, IntegerField, Value, When
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Cast
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -52,3 +54,12 @@ class MonthNumber(Func):
 def month_of(months, number):
     """The first day of the month a ``MonthNumber`` names, or None outside ``months``."""
     return months[number - 1] if number is not None and 1 <= number <= len(months) else None
+
+
+def by_end_of_local_day(instant, day):
+    """Q: the instant in field ``instant`` comes on or before the local date in field ``day`` (what
+    ``{instant}__date__lte=F(day)`` says), as: before the local midnight that ends that date."""
+    shift = datetime.timedelta(days=1) - timezone.localtime().utcoffset()
+    # the date as the instant of its UTC midnight (SQLite would add no hours to a bare date)
+    midnight = Cast(F(day), DateTimeField())
+    return Q(**{f"{instant}__lt": ExpressionWrapper(midnight + shift, output_field=DateTimeField())})
