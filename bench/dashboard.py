@@ -45,7 +45,6 @@ from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from viewflow.workflow.models import Process, Task  # noqa: E402
 
@@ -180,14 +179,17 @@ def proposals_insert(count, departments):
 
 
 def open_steps_insert():
-    """An open step (process, task, deadline) for every open duty and proposal."""
-    for model, flow_class, node, department, open_statuses in (
-        (Duty, DutyFlow, DutyFlow.sign_for, "lead_id", ["in_progress"]),
+    """An open step (process, task, deadline) for every open duty and proposal; a duty's step holds
+    its joint meeting, as the ladder stores it."""
+    duty_meeting = "(SELECT meeting_id FROM duties_dutytable WHERE id = duties_duty.table_id)"
+    for model, flow_class, node, department, meeting, open_statuses in (
+        (Duty, DutyFlow, DutyFlow.sign_for, "lead_id", duty_meeting, ["in_progress"]),
         (
             Proposal,
             ProposalFlow,
             ProposalFlow.sign_for,
             "lead_department_id",
+            "NULL::bigint",
             ["assigned", "handling", "rehandling"],
         ),
     ):
@@ -209,13 +211,13 @@ def open_steps_insert():
         sql(
             f"""
             INSERT INTO escalation_deadline (task_id, content_type_id, object_id, department_id, original_due,
-                due, round, light, opened_at)
+                due, round, light, opened_at, meeting_id)
             SELECT t.id, %s, p.artifact_object_id, s.{department}, s.due, s.due, 0,
                 CASE WHEN s.due < current_date THEN 'red' WHEN s.due < current_date + 5 THEN 'yellow'
-                    ELSE 'green' END, now()
+                    ELSE 'green' END, now(), s.meeting
             FROM viewflow_task t JOIN viewflow_process p ON p.id = t.process_id
-            JOIN (SELECT id, {department}, current_date + (random() * 90)::int - 30 AS due FROM {table}) s
-                ON s.id = p.artifact_object_id
+            JOIN (SELECT id, {department}, current_date + (random() * 90)::int - 30 AS due,
+                {meeting} AS meeting FROM {table}) s ON s.id = p.artifact_object_id
             WHERE t.id >= %s
             """,
             [content_type, first_task],
@@ -229,11 +231,27 @@ def leader_over(departments, username):
     return user
 
 
+class QueryTimer:
+    """An ``execute_wrapper`` that times every query of a request (server side, as the driver sees it)."""
+
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, execute, statement, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            self.queries.append((time.perf_counter() - began, statement, params))
+
+
 def measure(client, url, requests):
-    """(seconds of each timed request, queries of a request)."""
+    """(seconds of each timed request, queries of a request); the last request's queries, each with
+    its time, and how much of the request they took, go to stderr."""
     times, queries = [], 0
     for n in range(requests + 1):  # the first is a warm-up, not timed
-        with CaptureQueriesContext(connection) as captured:
+        timer = QueryTimer()
+        with connection.execute_wrapper(timer):
             began = time.perf_counter()
             response = client.get(url)
             if response.streaming:
@@ -241,14 +259,20 @@ def measure(client, url, requests):
             elapsed = time.perf_counter() - began
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
-        queries = len(captured.captured_queries)
+        queries = len(timer.queries)
         if n:
             times.append(elapsed)
-    slowest = sorted(captured.captured_queries, key=lambda query: -float(query["time"]))[:3]
-    for query in slowest:
-        say(f"  {float(query['time']) * 1000:.0f} ms: {query['sql'][:200]}")
+    spent = sum(seconds for seconds, _statement, _params in timer.queries)
+    total_ms, sql_ms = elapsed * 1000, spent * 1000
+    say(
+        f"  request {total_ms:.0f} ms: {queries} queries {sql_ms:.0f} ms, the rest {total_ms - sql_ms:.0f} ms"
+    )
+    slowest = sorted(timer.queries, key=lambda query: -query[0])
+    for seconds, statement, _params in slowest:
+        say(f"  {seconds * 1000:6.1f} ms: {' '.join(statement.split())[:160]}")
     if os.environ.get("BENCH_EXPLAIN"):
-        say("\n".join(explain(slowest[0]["sql"])))
+        _seconds, statement, params = slowest[0]
+        say("\n".join(explain(connection.ops.compose_sql(statement, params))))
     return times, queries
 
 
@@ -257,6 +281,9 @@ def main():
     parser.add_argument("--duties", type=int, default=DUTIES)
     parser.add_argument("--proposals", type=int, default=PROPOSALS)
     parser.add_argument("--requests", type=int, default=REQUESTS)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch database (to EXPLAIN queries in it)"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench/dashboard.py needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -332,9 +359,13 @@ def main():
     finally:
         overrides.disable()
         cache.clear()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            say(f"Kept the scratch database {connection.settings_dict['NAME']}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            say("Dropped the scratch database")
         purged = celery_app.control.purge()
-        say(f"Dropped the scratch database; purged {purged} queued messages")
+        say(f"Purged {purged} queued messages")
 
 
 if __name__ == "__main__":

@@ -118,12 +118,6 @@ def local_midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def month_zone():
-    """The local zone as a fixed offset for grouping by month: the database converts with a
-    constant instead of looking up zone rules row by row (China keeps no summer time)."""
-    return datetime.timezone(timezone.localtime().utcoffset())
-
-
 def default_since():
     """The period starts on 1 January of this year unless the user chooses otherwise."""
     return timezone.localdate().replace(month=1, day=1)

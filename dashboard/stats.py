@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 from accounts.models import Department
-from dashboard.filters import DUTY, Filters, month_zone
+from dashboard.filters import DUTY, Filters
 from tasks.duties import selectors as duty_selectors
 from tasks.proposals import selectors as proposal_selectors
 from workflows.escalation.models import Deadline, Light
@@ -141,19 +141,15 @@ class Figures:
     computed_at: datetime.datetime | None = None
 
 
-def _month(value):
-    """TruncMonth gives an aware datetime on PostgreSQL and SQLite alike: the local month's first day."""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date().replace(day=1)
-    return value
-
-
 def light_counts(filters, today):
-    """Open steps by light per (department, joint meeting): one query; proposals' steps have no
-    meeting."""
-    path = duty_selectors.deadlines_meeting_path()
-    rows = open_deadlines(filters).values("department_id", path).annotate(**_light_counts(today)).order_by()
-    return [{**row, "meeting_id": row[path]} for row in rows]
+    """Open steps by light per (department, joint meeting): one query over the open deadlines alone,
+    each holding its duty's meeting; proposals' steps have no meeting."""
+    return list(
+        open_deadlines(filters)
+        .values("department_id", "meeting_id")
+        .annotate(**_light_counts(today))
+        .order_by()
+    )
 
 
 def department_rows(filters, today, *, lights, duties, replies, evaluations):
@@ -283,7 +279,7 @@ def trend_series(months, duties, replies, *, shows_duties, shows_proposals):
     def by_month(rows, key):
         values = collections.Counter()
         for row in rows:
-            values[_month(row["month"])] += row[key]
+            values[row["month"]] += row[key]
         return [values.get(month, 0) for month in months]
 
     series = []
@@ -302,16 +298,16 @@ def trend_series(months, duties, replies, *, shows_duties, shows_proposals):
 
 def dashboard_figures(filters: Filters, *, today=None):
     today = today or timezone.localdate()
-    figures = Figures(filters=filters, today=today)
+    figures = Figures(filters=filters, today=today, months=trend_months(filters, today))
     lights = light_counts(filters, today)
     duties = (
-        duty_selectors.duty_counts(**filters.duty_filters(), month_zone=month_zone())
+        duty_selectors.duty_counts(**filters.duty_filters(), months=figures.months)
         if filters.shows_duties
         else []
     )
     replies, evaluations = [], []
     if filters.shows_proposals:
-        replies = proposal_selectors.reply_counts(**filters.proposal_filters(), month_zone=month_zone())
+        replies = proposal_selectors.reply_counts(**filters.proposal_filters(), months=figures.months)
         evaluations = proposal_selectors.evaluation_rates_by_department(**filters.proposal_filters())
     figures.departments, figures.totals = department_rows(
         filters, today, lights=lights, duties=duties, replies=replies, evaluations=evaluations
@@ -330,7 +326,6 @@ def dashboard_figures(filters: Filters, *, today=None):
         figures.categories = [
             (value, label, categories.get(value, 0)) for value, label in proposal_selectors.category_choices()
         ]
-    figures.months = trend_months(filters, today)
     figures.trend = trend_series(
         figures.months,
         duties,

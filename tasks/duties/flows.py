@@ -113,7 +113,9 @@ class DutyFlow(flow.Flow):
 
     def sign_for_terms(self, task):
         duty = task.process.duty
-        return DeadlineTerms(subject=duty, department=duty.lead, due=duty.sign_for_deadline)
+        return DeadlineTerms(
+            subject=duty, department=duty.lead, due=duty.sign_for_deadline, meeting_id=duty.table.meeting_id
+        )
 
     def reassignment_pending(self, activation):
         return activation.process.duty.reassignment_requests.filter(status="pending").exists()
@@ -138,7 +140,10 @@ class DutyFlow(flow.Flow):
 
     def cooperate_terms(self, task):
         item = CooperationStep.input_of(task)
-        return DeadlineTerms(subject=task.process.duty, department=item.department, due=item.due)
+        duty = task.process.duty
+        return DeadlineTerms(
+            subject=duty, department=item.department, due=item.due, meeting_id=duty.table.meeting_id
+        )
 
     def has_view_permission(self, user, obj=None):
         return _allowed(user)
@@ -206,7 +211,10 @@ class DutyReportFlow(flow.Flow):
         report = _report(task.process)
         if report.due is None:
             return None
-        return DeadlineTerms(subject=report.duty, department=report.duty.lead, due=report.due)
+        duty = report.duty
+        return DeadlineTerms(
+            subject=duty, department=duty.lead, due=report.due, meeting_id=duty.table.meeting_id
+        )
 
     def is_signed_off(self, activation):
         return _report(activation.process).status == ProgressReport.Status.SIGNED_OFF

@@ -5,10 +5,10 @@ returns plain rows (dicts), so the dashboard does not know the duties' models.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
 
 from tasks.duties.models import Duty, JointMeeting
+from workflows.workdays.local_time import MonthNumber, by_end_of_local_day, month_of
 
 
 def _duties(*, departments=None, meeting=None, assigned_from=None, assigned_before=None):
@@ -26,16 +26,19 @@ def _duties(*, departments=None, meeting=None, assigned_from=None, assigned_befo
 
 def _closed_on_time():
     # a duty without a fixed end (长期坚持) is on time whenever it closes
-    return Q(status=Duty.Status.DONE) & (Q(deadline__isnull=True) | Q(completed_at__date__lte=F("deadline")))
+    return Q(status=Duty.Status.DONE) & (
+        Q(deadline__isnull=True) | by_end_of_local_day("completed_at", "deadline")
+    )
 
 
-def duty_counts(*, month_zone=None, **filters):
-    """Per lead department and month of assignment (in ``month_zone``): duties assigned, closed,
-    closed on time (one pass over the duties serves the departments' rates and the trend)."""
-    return list(
+def duty_counts(*, months=(), **filters):
+    """Per lead department and local month of assignment (one of ``months``, first days, or None
+    outside them): duties assigned, closed, closed on time (one pass over the duties serves the
+    departments' rates and the trend)."""
+    rows = (
         _duties(**filters)
-        .annotate(month=TruncMonth("assigned_at", tzinfo=month_zone))
-        .values("lead_id", "month")
+        .annotate(month_number=MonthNumber("assigned_at", months))
+        .values("lead_id", "month_number")
         .annotate(
             assigned=Count("pk"),
             closed=Count("pk", filter=Q(status=Duty.Status.DONE)),
@@ -43,19 +46,15 @@ def duty_counts(*, month_zone=None, **filters):
         )
         .order_by()
     )
+    return [{**row, "month": month_of(months, row.pop("month_number"))} for row in rows]
 
 
 def duty_deadlines_filter(*, meeting=None):
     """A filter on ``Deadline`` rows: the steps of duties (of one joint meeting)."""
     condition = Q(content_type=ContentType.objects.get_for_model(Duty))
     if meeting is not None:
-        condition &= Q(duty__table__meeting_id=meeting)
+        condition &= Q(meeting_id=meeting)  # copied from the duty's table when the step opened
     return condition
-
-
-def deadlines_meeting_path():
-    """The ``Deadline`` lookup that reaches a duty step's joint meeting."""
-    return "duty__table__meeting_id"
 
 
 def meetings_choices():

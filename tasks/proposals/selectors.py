@@ -4,9 +4,9 @@ the filters, and returns plain rows (dicts)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncMonth
 
 from tasks.proposals.models import Evaluation, Proposal, Reply
+from workflows.workdays.local_time import MonthNumber, by_end_of_local_day, month_of
 
 SATISFIED = (Evaluation.Rating.SATISFIED, Evaluation.Rating.BASICALLY)
 
@@ -26,17 +26,17 @@ def _replies(*, departments=None, kind=None, assigned_from=None, assigned_before
 
 
 def _replied_on_time():
-    return Q(status=Reply.Status.RELEASED, released_at__date__lte=F("due"))
+    return Q(status=Reply.Status.RELEASED) & by_end_of_local_day("released_at", "due")
 
 
-def reply_counts(*, month_zone=None, **filters):
-    """Per handling department, month of assignment (in ``month_zone``) and result category: first
-    replies assigned, released, released by their deadline (one pass serves the rates, the trend
-    and the categories)."""
-    return list(
+def reply_counts(*, months=(), **filters):
+    """Per handling department, local month of assignment (one of ``months``, first days, or None
+    outside them) and result category: first replies assigned, released, released by their
+    deadline (one pass serves the rates, the trend and the categories)."""
+    rows = (
         _replies(**filters)
-        .annotate(month=TruncMonth("proposal__assigned_at", tzinfo=month_zone))
-        .values("department_id", "month", "category")
+        .annotate(month_number=MonthNumber("proposal__assigned_at", months))
+        .values("department_id", "month_number", "category")
         .annotate(
             assigned=Count("pk"),
             replied=Count("pk", filter=Q(status=Reply.Status.RELEASED)),
@@ -44,6 +44,7 @@ def reply_counts(*, month_zone=None, **filters):
         )
         .order_by()
     )
+    return [{**row, "month": month_of(months, row.pop("month_number"))} for row in rows]
 
 
 def evaluation_rates_by_department(*, departments=None, kind=None, assigned_from=None, assigned_before=None):

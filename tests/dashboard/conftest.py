@@ -49,6 +49,7 @@ def step_deadline(subject, department, due, *, light=Light.GREEN, owner=None, cl
         due=due,
         light=light,
         closed_at=closed_at,
+        meeting_id=subject.table.meeting_id if isinstance(subject, Duty) else None,  # as the ladder stores it
     )
 
 

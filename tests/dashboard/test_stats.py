@@ -6,7 +6,9 @@ import pytest
 
 from dashboard.filters import DUTY, Filters
 from dashboard.stats import dashboard_figures
-from tests.dashboard.conftest import TODAY
+from tasks.duties.models import Duty
+from tasks.proposals.models import Proposal, Reply
+from tests.dashboard.conftest import SHANGHAI, TODAY, at, day
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +120,44 @@ def test_a_leader_sees_only_their_departments(world):
 def test_no_work_gives_no_rate(db):
     figures = dashboard_figures(everything(), today=TODAY)
     assert figures.departments == [] and figures.totals.reply_rate is None
+
+
+def test_on_time_means_by_the_local_midnight_ending_the_deadline_day(world):
+    """00:00 on 11 March in 南通 is still 10 March in UTC: late all the same."""
+    jyj, table = world["jyj"], world["duties"]["red"].table
+    last_second = datetime.datetime(2026, 3, 10, 23, 59, 59, tzinfo=SHANGHAI)
+    midnight = datetime.datetime(2026, 3, 11, 0, 0, tzinfo=SHANGHAI)
+    for sequence, completed in ((7, last_second), (8, midnight)):
+        Duty.objects.create(
+            table=table,
+            sequence=sequence,
+            title=f"教育局第{sequence}项任务",
+            lead=jyj,
+            assigned_at=at(1, 10),
+            deadline=day(3, 10),
+            completed_at=completed,
+            status=Duty.Status.DONE,
+        )
+    for number, released in ((7, last_second), (8, midnight)):
+        item = Proposal.objects.create(
+            kind="suggestion",
+            session="2026年",
+            number=str(number),
+            title=f"第{number}号建议",
+            content="内容",
+            lead_department=jyj,
+            status=Proposal.Status.REPLIED,
+            assigned_at=at(1, 20),
+        )
+        Reply.objects.create(
+            proposal=item,
+            department=jyj,
+            due=day(3, 10),
+            status=Reply.Status.RELEASED,
+            released_at=released,
+            category="A",
+        )
+    row = row_of(dashboard_figures(everything(), today=TODAY), jyj)
+    # before: jyj_done closed on time (no fixed end), p5 replied on time
+    assert (row.duties_assigned, row.duties_closed, row.duties_on_time) == (4, 3, 2)
+    assert (row.replies_assigned, row.replies_released, row.replies_on_time) == (3, 3, 2)

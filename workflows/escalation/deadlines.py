@@ -21,13 +21,14 @@ from workflows.workdays.calendar import uncovered_years
 
 @dataclass(frozen=True)
 class DeadlineTerms:
-    """Whose deadline a step has: the duty or proposal, the responsible department, the date, and
-    the latest date an extension may reach under the process rule."""
+    """Whose deadline a step has: the duty or proposal, the responsible department, the date, the
+    latest date an extension may reach under the process rule, and a duty's joint meeting."""
 
     subject: models.Model
     department: Department
     due: datetime.date
     cap: datetime.date | None = None
+    meeting_id: int | None = None
 
 
 def timer_new(ladder, task, deadline, rung):
@@ -67,6 +68,7 @@ def deadline_open(*, ladder, task, now=None):
         original_due=terms.due,
         due=terms.due,
         cap=terms.cap,
+        meeting_id=terms.meeting_id,
         light=light,
         opened_at=now,
     )

@@ -59,6 +59,11 @@ class Deadline(models.Model):
         _("round"), default=0, help_text=_("Counts approved extensions.")
     )
     light = models.CharField(_("light"), max_length=10, choices=Light.choices, default=Light.GREEN)
+    # copied from the subject when the step opens (a duty's table never changes its joint meeting) so
+    # that counting open steps per joint meeting reads this table alone, not every duty as well
+    meeting_id = models.PositiveBigIntegerField(
+        _("joint meeting"), null=True, blank=True, help_text=_("The joint meeting of a duty's step.")
+    )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -72,6 +77,15 @@ class Deadline(models.Model):
             models.Index(fields=["content_type", "object_id"], name="deadline_subject_idx"),
             models.Index(
                 fields=["department", "due"], condition=Q(closed_at__isnull=True), name="deadline_open_idx"
+            ),
+            # the longest overdue open steps first, whatever their department (the dashboard's list)
+            models.Index(
+                fields=["due", "id"], condition=Q(closed_at__isnull=True), name="deadline_open_due_idx"
+            ),
+            models.Index(
+                fields=["meeting_id", "due"],
+                condition=Q(closed_at__isnull=True, meeting_id__isnull=False),
+                name="deadline_open_meeting_idx",
             ),
         ]
 

@@ -37,6 +37,7 @@ def test_assigning_the_table_opens_the_leads_sign_for_step_with_its_deadline(ass
     task = open_task(assigned, DutyFlow.sign_for)
     deadline = Deadline.objects.get(task=task)
     assert (deadline.due, deadline.department) == (datetime.date(2024, 3, 7), kjj)
+    assert deadline.meeting_id == assigned.table.meeting_id  # the dashboard counts lights per meeting by it
     assert Notification.objects.filter(recipient=kjj_officer, subject__contains="【交办】").exists()
 
 
@@ -65,6 +66,7 @@ def test_the_whole_flow_through_its_pages(
         "科协",
         "发改委",
     }
+    assert {Deadline.objects.get(task=t).meeting_id for t in (kx_task, fgw_task)} == {duty.table.meeting_id}
     if kx_task.data["input"] != inputs["科协"].pk:
         kx_task, fgw_task = fgw_task, kx_task
     client.force_login(kx_officer)

@@ -73,7 +73,8 @@ def test_the_job_opens_each_periods_report_once_on_working_days(client, monthly,
     assert jobs.duty_reports_open() == 0  # idempotent
     assert progress_reports(monthly) == [("2024年3月", D(2024, 3, 28))]
     task = report_task(ProgressReport.objects.get(duty=monthly, kind="progress"), DutyReportFlow.write)
-    assert Deadline.objects.get(task=task).due == D(2024, 3, 28)
+    deadline = Deadline.objects.get(task=task)
+    assert (deadline.due, deadline.meeting_id) == (D(2024, 3, 28), monthly.table.meeting_id)
 
     # 清明 2024: 4–6 April off, Sunday 7 April a make-up working day
     with at(2024, 4, 6, 7, 0):

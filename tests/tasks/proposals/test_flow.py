@@ -58,6 +58,7 @@ def test_sign_for_deadline_counts_working_days_across_spring_festival(assigned, 
         kjj,
         Light.GREEN,
     )
+    assert deadline.meeting_id is None  # a proposal belongs to no joint meeting
     # extensions may reach 6 months from the assignment
     assert deadline.cap == datetime.date(2024, 8, 5)
     # the ladder's first rung: the reminder 3 working days before the deadline (7, 8, 9 Feb)
