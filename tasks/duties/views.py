@@ -29,7 +29,7 @@ class DutyGridView(LoginRequiredMixin, generic.ListView):
 
     template_name = "duties/duty_list.html"
     context_object_name = "duties"
-    paginate_by = 50
+    paginate_by = 30  # as the desk
     table = None
 
     def base_queryset(self, unordered=False):
