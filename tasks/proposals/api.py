@@ -192,17 +192,7 @@ class ProposalListView(generics.ListCreateAPIView):
         try:
             with transaction.atomic():
                 proposal = services.proposal_register(
-                    kind=data["kind"],
-                    session=data["session"],
-                    sitting=data["sitting"],
-                    number=data["number"],
-                    received_on=data["received_on"],
-                    mode=data["mode"],
-                    title=data["title"],
-                    content=data["content"],
-                    is_public=data["is_public"],
-                    proposers=[{"name": name} for name in data["proposer_names"]],
-                    actor=request.user,
+                    **services.registration_arguments(data), actor=request.user
                 )
                 assignment.proposal_assign(
                     proposal=proposal,

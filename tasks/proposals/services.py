@@ -44,6 +44,28 @@ def _tell(people, *, proposal, subject, body, key):
     notifications_store(rows)
 
 
+REGISTRATION_FIELDS = (
+    "kind",
+    "session",
+    "sitting",
+    "number",
+    "received_on",
+    "mode",
+    "title",
+    "content",
+    "is_public",
+)
+
+
+def registration_arguments(data):
+    """``proposal_register``'s arguments from the cleaned data of the registration form (or the
+    API's registration), which name the proposers one per line as ``proposer_names``."""
+    return {
+        **{name: data[name] for name in REGISTRATION_FIELDS},
+        "proposers": [{"name": name} for name in data["proposer_names"]],
+    }
+
+
 @transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to
 def proposal_register(
     *,

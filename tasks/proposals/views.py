@@ -196,18 +196,7 @@ class ProposalRegisterView(LoginRequiredMixin, generic.FormView):
         if merged_into is not None:  # 并案: handled by the departments of the proposal merged into
             lead, co_handlers = merged_into.lead_department, list(merged_into.co_departments.all())
         proposal = services.proposal_register(
-            merged_into=merged_into,
-            kind=data["kind"],
-            session=data["session"],
-            sitting=data["sitting"],
-            number=data["number"],
-            received_on=data["received_on"],
-            mode=data["mode"],
-            title=data["title"],
-            content=data["content"],
-            is_public=data["is_public"],
-            proposers=[{"name": name} for name in data["proposer_names"]],
-            actor=self.request.user,
+            **services.registration_arguments(data), merged_into=merged_into, actor=self.request.user
         )
         attachments.attachments_add(proposal=proposal, files=data["attachments"], user=self.request.user)
         assignment.proposal_assign(
