@@ -6,9 +6,10 @@ secretariat's alone.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
-from accounts.access import is_secretariat, scoped_for_user
+from accounts.access import departments_of, is_secretariat, scoped_for_user, sees_everything
 from tasks.duties.models import Attachment, Duty, DutyProcess, DutyTable
 
 
@@ -24,10 +25,16 @@ def duty_get_for_user(user, pk):
 
 
 def tables_for_user(user):
-    """Duty tables holding a duty the user may see (every table for the secretariat)."""
+    """Duty tables holding a duty the user may see (every table for the secretariat): those
+    whose departments (kept by ``tasks.duties.holders``) include one of the user's."""
     if is_secretariat(user):
         return DutyTable.objects.all()
-    return DutyTable.objects.filter(pk__in=duties_for_user(user).values("table_id"))
+    if not user.is_authenticated or not user.is_active:
+        return DutyTable.objects.none()
+    concerned = DutyTable.departments.through.objects.filter(dutytable=OuterRef("pk"))
+    if not sees_everything(user):
+        concerned = concerned.filter(department_id__in=departments_of(user))
+    return DutyTable.objects.filter(Exists(concerned))
 
 
 def table_get_for_user(user, pk):

@@ -10,8 +10,11 @@ class DutiesConfig(AppConfig):
     def ready(self):
         from tasks.duties.access import duty_processes_for_user
         from tasks.duties.flows import DutyFlow, DutyReportFlow
+        from tasks.duties.holders import table_departments_connect
         from tasks.duties.models import Duty
         from workflows.desk.registry import ProcessEntry, process_register
+
+        table_departments_connect()
 
         for flow_class in (DutyFlow, DutyReportFlow):
             process_register(

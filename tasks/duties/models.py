@@ -53,6 +53,11 @@ class DutyTable(models.Model):
         _("issuing document number"), max_length=200, blank=True, help_text=_("e.g. 通政发〔2015〕37号")
     )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    # 涉及单位: the departments leading or cooperating on an assigned duty of the table, so a
+    # department's tables are found without reading its duties (kept by tasks/duties/holders.py)
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("departments concerned"), blank=True, editable=False, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("duty table")

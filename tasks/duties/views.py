@@ -75,8 +75,10 @@ class DutyGridView(LoginRequiredMixin, generic.ListView):
                 "pk", "light"
             )
         )
+        statuses = {value: str(label) for value, label in Duty.Status.choices}  # once, not per row
         for duty in shown:
             duty.light = lights[duty.pk]
+            duty.status_label = statuses[duty.status]
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -85,9 +87,10 @@ class DutyGridView(LoginRequiredMixin, generic.ListView):
             table=self.table,
             is_secretariat=is_secretariat(self.request.user),
             # row links from one reverse(), not one per row
-            # one query for the table filter's options (list() of the field's iterator would
-            # count them first)
-            table_choices=list(iter(self.filter_form.fields["table"].choices)),
+            # the table filter's options, newest first, as plain pairs (no model per table)
+            table_choices=self.filter_form.fields["table"]
+            .queryset.order_by("-issued_on", "-pk")
+            .values_list("pk", "title"),
             detail_base=reverse("duties:duty_detail", args=[0]).removesuffix("0/"),
         )
         return context

@@ -1,5 +1,6 @@
+from html import escape
+
 from django import template
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -8,15 +9,13 @@ register = template.Library()
 @register.simple_tag
 def filter_options(choices, selected):
     """The ``<option>``s of a list filter's choices (the empty choice left out), ``selected``
-    marked: one pass in Python, where a template loop costs about 0.15 ms an option and a
-    department's 400 duty tables made 60 ms of every duty grid."""
+    marked: one pass in Python with the standard library's escape, where a template loop costs
+    about 0.15 ms an option and ``format_html`` 25 µs (a department's 400 duty tables)."""
     selected = "" if selected is None else str(selected)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if str(value) == selected else "", label)
-            for value, label in choices
-            if str(value) != ""
-        ),
-    )
+    options = []
+    for value, label in choices:
+        value = str(value)
+        if value:
+            mark = " selected" if value == selected else ""
+            options.append(f'<option value="{escape(value)}"{mark}>{escape(str(label))}</option>')
+    return mark_safe("".join(options))  # every value and label escaped above
