@@ -91,6 +91,7 @@ class DutyGridView(LoginRequiredMixin, generic.ListView):
             table_choices=self.filter_form.fields["table"]
             .queryset.order_by("-issued_on", "-pk")
             .values_list("pk", "title"),
+            department_choices=self.filter_form.fields["department"].queryset.values_list("pk", "short_name"),
             detail_base=reverse("duties:duty_detail", args=[0]).removesuffix("0/"),
         )
         return context
