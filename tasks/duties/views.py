@@ -20,7 +20,7 @@ from tasks.duties.models import Duty
 from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
 from workflows.desk.steps import one_click
 from workflows.escalation.access import deadlines_for_user
-from workflows.escalation.lights import light_worst, with_light
+from workflows.escalation.lights import light_worst, lights_of, with_light
 
 
 class DutyGridView(LoginRequiredMixin, generic.ListView):
@@ -70,11 +70,7 @@ class DutyGridView(LoginRequiredMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         # the light of the rows shown only: a subquery per duty of the whole list otherwise
         shown = context["object_list"]
-        lights = dict(
-            with_light(Duty.objects.filter(pk__in=[d.pk for d in shown]), self.request.user).values_list(
-                "pk", "light"
-            )
-        )
+        lights = lights_of(shown, self.request.user)
         statuses = {value: str(label) for value, label in Duty.Status.choices}  # once, not per row
         for duty in shown:
             duty.light = lights[duty.pk]

@@ -47,7 +47,7 @@ from tasks.proposals.similar import proposals_similar
 from workflows.desk.inbox import tasks_inbox_for_user, tasks_queue_for_user
 from workflows.desk.steps import one_click
 from workflows.escalation.access import deadlines_for_user
-from workflows.escalation.lights import light_worst, with_light
+from workflows.escalation.lights import light_worst, lights_of
 
 
 class ProposalListView(LoginRequiredMixin, generic.ListView):
@@ -73,11 +73,7 @@ class ProposalListView(LoginRequiredMixin, generic.ListView):
         # the light of the rows shown only: working it out before the page is cut costs a
         # subquery per proposal of the whole list
         shown = context["object_list"]
-        lights = dict(
-            with_light(Proposal.objects.filter(pk__in=[p.pk for p in shown]), self.request.user).values_list(
-                "pk", "light"
-            )
-        )
+        lights = lights_of(shown, self.request.user)
         for proposal in shown:
             proposal.light = lights[proposal.pk]
         query = self.request.GET.copy()

@@ -4,6 +4,8 @@ An open deadline is green, yellow or red; a closed one is green, or 逾期办结
 closed after its date, so work finished late never turns green again.
 """
 
+import collections
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
@@ -42,6 +44,23 @@ def with_light(queryset, user):
         .values("effective_light")[:1]
     )
     return queryset.annotate(light=Coalesce(models.Subquery(worst), Value(Light.GREEN)))
+
+
+def lights_of(subjects, user):
+    """{pk: light} of a page of subjects (all of one model), as ``with_light`` has it: their
+    deadlines ``user`` may see in one plain query, the worst taken in Python (no subquery per
+    row to build and run, for a list that shows its lights but does not filter on them)."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    deadlines = collections.defaultdict(list)
+    found = deadlines_for_user(user).filter(
+        content_type=ContentType.objects.get_for_model(subjects[0]),
+        object_id__in=[subject.pk for subject in subjects],
+    )
+    for deadline in found.only("object_id", "due", "light", "closed_at"):
+        deadlines[deadline.object_id].append(deadline)
+    return {subject.pk: light_worst(deadlines[subject.pk]) for subject in subjects}
 
 
 def light_worst(deadlines):
