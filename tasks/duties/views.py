@@ -75,6 +75,7 @@ class DutyGridView(LoginRequiredMixin, generic.ListView):
         for duty in shown:
             duty.light = lights[duty.pk]
             duty.status_label = statuses[duty.status]
+            duty.cooperating_names = "、".join(str(department) for department in duty.cooperating.all())
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

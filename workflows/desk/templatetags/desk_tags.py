@@ -19,3 +19,11 @@ def filter_options(choices, selected):
             mark = " selected" if value == selected else ""
             options.append(f'<option value="{escape(value)}"{mark}>{escape(str(label))}</option>')
     return mark_safe("".join(options))  # every value and label escaped above
+
+
+@register.filter
+def clip(value, length):
+    """``truncatechars`` for list cells: at most ``length`` characters, the last one "…" when cut
+    (a slice, where Django's Truncator costs about 60 µs a cell)."""
+    value = "" if value is None else str(value)
+    return value if len(value) <= length else value[: length - 1] + "…"
