@@ -1,9 +1,10 @@
 """A duty table's departments (``DutyTable.departments``, 涉及单位): every department leading or
 cooperating on an assigned duty of the table (a draft is the secretariat's alone).
 
-Kept here, from the duties themselves, by signals: a duty saved with its lead or status, a
-cooperating department added, removed or cleared, a duty deleted. Adding is one insert of the
-duty's own departments; a change that can take a department away re-derives the table's set.
+Kept here, from the duties themselves, by signals: a duty created, assigned or saved with its
+lead, a cooperating department added, removed or cleared, a duty deleted (a step's save of its
+own fields costs nothing here). Adding is one insert of the duty's own departments; a change
+that can take a department away re-derives the table's set.
 ``table_departments_rebuild`` derives every table's set (a migration, a benchmark's cloned rows).
 """
 
@@ -51,11 +52,13 @@ def table_departments_rebuild():
 
 
 def _duty_saved(sender, instance, created, update_fields, **kwargs):
-    if update_fields is not None and not {"lead", "status"} & set(update_fields):
-        return  # a step's own fields: the departments stay
-    table_departments_add(instance)
-    if not created:
-        table_departments_prune(instance.table_id)  # the lead may have changed hands
+    fields = None if update_fields is None else set(update_fields)
+    lead_changed = fields is None or "lead" in fields
+    # assigned: a draft reaches its departments (later statuses leave them as they are)
+    if created or lead_changed or ("status" in fields and instance.status == Duty.Status.ASSIGNED):
+        table_departments_add(instance)
+    if lead_changed and not created:
+        table_departments_prune(instance.table_id)  # the old lead may hold nothing else here
 
 
 def _cooperating_changed(sender, instance, action, reverse, pk_set, **kwargs):

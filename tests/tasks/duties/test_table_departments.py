@@ -3,12 +3,14 @@ the table list and the table page: kept from the duties as they are assigned, re
 changed and deleted, and equal at every step to what the duties themselves say."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tasks.duties.access import tables_for_user
 from tasks.duties.assignment import duty_assign
 from tasks.duties.holders import table_departments_rebuild
-from tasks.duties.models import DutyTable
+from tasks.duties.models import Duty, DutyTable
 from tasks.duties.services import duty_reassign
 from tests.conftest import make_department
 from tests.tasks.duties.conftest import draft_duty
@@ -80,3 +82,13 @@ def test_the_table_pages_follow_the_departments(
     client.force_login(jyj_officer)
     page = client.get(reverse("duties:table_list")).content.decode()
     assert table.title in page and other.title in page
+
+
+def test_a_steps_own_save_leaves_the_departments_alone(monday_morning, table, kjj, kx, secretariat):
+    duty = draft_duty(table, kjj, [kx], 1)
+    duty_assign(duty=duty, actor=secretariat)
+    duty.status = Duty.Status.IN_PROGRESS
+    with CaptureQueriesContext(connection) as captured:
+        duty.save(update_fields=["status"])  # as 签收 and every later step save their fields
+    assert len(captured) == 1, [query["sql"] for query in captured]
+    assert derived(table) == {"科技局", "科协"}
