@@ -15,6 +15,7 @@ from tasks.proposals import services
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal, ReassignmentRequest, Reply
 from workflows.assignment import WorkAssignment, work_reassign, works_assign
+from workflows.escalation.deadlines import deadlines_opened_together
 from workflows.escalation.extensions import deadline_extend
 from workflows.escalation.models import Deadline
 from workflows.escalation.node import ladder_of
@@ -102,9 +103,10 @@ def proposals_assign(assignments, *, actor=None):
         ]
     )
     first = {}
-    for reply in replies:
-        process = ProposalFlow.start.run(proposal=reply.proposal, reply=reply)
-        first.setdefault(reply.proposal.pk, process)
+    with deadlines_opened_together():
+        for reply in replies:
+            process = ProposalFlow.start.run(proposal=reply.proposal, reply=reply)
+            first.setdefault(reply.proposal.pk, process)
     return [first[proposal.pk] for proposal in proposals]
 
 
