@@ -89,7 +89,8 @@ def _others_set(rule, assignments):
             **{f"{source}__in": [a["obj"].pk for a in assignments]}
         ).values_list("pk", source, target)
     }
-    stale = [pk for pair, pk in have.items() if pair not in set(wanted)]
+    kept = set(wanted)
+    stale = [pk for pair, pk in have.items() if pair not in kept]
     if stale:
         through.objects.filter(pk__in=stale).delete()
     through.objects.bulk_create(
@@ -99,6 +100,8 @@ def _others_set(rule, assignments):
             if (obj_id, department_id) not in have
         ]
     )
+    for a in assignments:  # as ``set`` does, forget what was prefetched
+        getattr(a["obj"], "_prefetched_objects_cache", {}).pop(rule.others_field, None)
 
 
 @transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to
