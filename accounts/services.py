@@ -98,13 +98,28 @@ def object_perms_grant(grants):
 
 def work_access_grant(*, obj, lead, others, lead_perms, other_perms, actor=None):
     """Give the lead department and the other departments on a piece of work their access: the
-    same rows and audit events as ``department_perm_grant`` for each, in three statements (an
-    import assigns thousands of pieces of work in one go)."""
-    grants = [(lead, perm) for perm in lead_perms]
-    grants += [(department, perm) for department in others for perm in other_perms]
+    same rows and audit events as ``department_perm_grant`` for each."""
+    works_access_grant(
+        [{"obj": obj, "lead": lead, "others": others, "lead_perms": lead_perms, "other_perms": other_perms}],
+        actor=actor,
+    )
+
+
+def works_access_grant(accesses, *, actor=None):
+    """``work_access_grant`` for many pieces of work, in two statements whatever their number
+    (an import assigns thousands in one go): each access is a dict of its keywords but
+    ``actor``."""
+    grants = []
+    for access in accesses:
+        grants += [(access["obj"], access["lead"], perm) for perm in access["lead_perms"]]
+        grants += [
+            (access["obj"], department, perm)
+            for department in access["others"]
+            for perm in access["other_perms"]
+        ]
     if not grants:
         return
-    object_perms_grant([(department.group_id, perm, obj) for department, perm in grants])
+    object_perms_grant([(department.group_id, perm, obj) for obj, department, perm in grants])
     audit_record_many(
         [
             {
@@ -115,7 +130,7 @@ def work_access_grant(*, obj, lead, others, lead_perms, other_perms, actor=None)
                 "department": department,
                 "after": {"department": department.code, "perm": perm},
             }
-            for department, perm in grants
+            for obj, department, perm in grants
         ]
     )
 

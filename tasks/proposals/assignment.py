@@ -14,7 +14,8 @@ from accounts.models import AuditEvent, Role
 from tasks.proposals import services
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import Proposal, ReassignmentRequest, Reply
-from workflows.assignment import WorkAssignment, work_assign, work_reassign
+from workflows.assignment import WorkAssignment, work_reassign, works_assign
+from workflows.escalation.deadlines import deadlines_opened_together
 from workflows.escalation.extensions import deadline_extend
 from workflows.escalation.models import Deadline
 from workflows.escalation.node import ladder_of
@@ -49,28 +50,64 @@ def _after_assignment(proposal, months):
 def proposal_assign(*, proposal, lead, co_handlers=(), actor=None):
     """交办: give the proposal to its lead handler (and co-handlers, or under 分办 the other units)
     and open the sign-for step of each department that replies, one process each."""
-    proposal.status = Proposal.Status.ASSIGNED
-    proposal.assigned_at = timezone.now()
-    proposal.sign_for_deadline = _sign_for_deadline()
-    proposal.save(update_fields=["status", "assigned_at", "sign_for_deadline"])
-    work_assign(
-        obj=proposal,
-        rule=ASSIGNMENT,
-        lead=lead,
-        others=co_handlers,
-        actor=actor,
-        after={"sign_for_deadline": proposal.sign_for_deadline.isoformat(), "mode": proposal.mode},
+    return proposals_assign([(proposal, lead, co_handlers)], actor=actor)[0]
+
+
+@transaction.atomic(savepoint=False)
+def proposals_assign(assignments, *, actor=None):
+    """``proposal_assign`` for many proposals at once (an import): ``assignments`` are (proposal,
+    lead, co-handlers); the writes of all go together, only the processes start one by one.
+    Returns the first process of each proposal."""
+    assignments = [(proposal, lead, list(dict.fromkeys(others))) for proposal, lead, others in assignments]
+    proposals = [proposal for proposal, _lead, _others in assignments]
+    assigned_at, sign_for_deadline = timezone.now(), _sign_for_deadline()
+    for proposal in proposals:
+        proposal.status = Proposal.Status.ASSIGNED
+        proposal.assigned_at = assigned_at
+        proposal.sign_for_deadline = sign_for_deadline
+    Proposal.objects.filter(pk__in=[proposal.pk for proposal in proposals]).update(
+        status=Proposal.Status.ASSIGNED, assigned_at=assigned_at, sign_for_deadline=sign_for_deadline
     )
-    due = _after_assignment(proposal, settings.PROPOSAL_REPLY_MONTHS)
-    processes = []
-    for department in proposal.handling_departments():
-        reply = services.reply_open(proposal=proposal, department=department, kind=Reply.Kind.FIRST, due=due)
-        if not proposal.is_split and department == lead:
-            services.opinions_sync(
-                reply=reply, co_handlers=co_handlers, due=_after_assignment(proposal, OPINION_MONTHS)
-            )
-        processes.append(ProposalFlow.start.run(proposal=proposal, reply=reply))
-    return processes[0]
+    works_assign(
+        [
+            {
+                "obj": proposal,
+                "lead": lead,
+                "others": others,
+                "after": {"sign_for_deadline": sign_for_deadline.isoformat(), "mode": proposal.mode},
+            }
+            for proposal, lead, others in assignments
+        ],
+        rule=ASSIGNMENT,
+        actor=actor,
+    )
+    openings = [
+        {
+            "proposal": proposal,
+            "department": department,
+            "kind": Reply.Kind.FIRST,
+            "due": _after_assignment(proposal, settings.PROPOSAL_REPLY_MONTHS),
+        }
+        for proposal, lead, others in assignments
+        # the departments that reply (``handling_departments``), as just assigned
+        for department in ([lead, *sorted(others, key=lambda d: d.code)] if proposal.is_split else [lead])
+    ]
+    replies = services.replies_open(openings)
+    # a new reply has no opinions yet: the lead's first reply asks each co-handler for one
+    by_proposal = {proposal.pk: (lead, others) for proposal, lead, others in assignments}
+    services.opinions_open(
+        [
+            (reply, by_proposal[reply.proposal.pk][1], _after_assignment(reply.proposal, OPINION_MONTHS))
+            for reply in replies
+            if not reply.proposal.is_split and by_proposal[reply.proposal.pk][1]
+        ]
+    )
+    first = {}
+    with deadlines_opened_together():
+        for reply in replies:
+            process = ProposalFlow.start.run(proposal=reply.proposal, reply=reply)
+            first.setdefault(reply.proposal.pk, process)
+    return [first[proposal.pk] for proposal in proposals]
 
 
 def _lead_reply(proposal):

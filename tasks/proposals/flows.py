@@ -18,7 +18,7 @@ from tasks.proposals.models import CoHandlingOpinion, ProposalProcess, Reply
 from workflows.engine import process_row_lock
 from workflows.escalation.deadlines import DeadlineTerms
 from workflows.escalation.node import Ladder
-from workflows.nodes import FanOut
+from workflows.nodes import FanOut, StartNew
 
 
 def reply_of(process):
@@ -45,9 +45,9 @@ class ProposalFlow(flow.Flow):
     process_summary_template = "{{ process.artifact }}"
     lock_impl = process_row_lock
 
-    start = flow.StartHandle(this.start_process).Next(this.sign_for)
+    start = StartNew(this.start_process).Next(this.sign_for)
     # re-handling after 不满意 and follow-up replies start at the draft
-    start_reply = flow.StartHandle(this.start_process).Next(this.draft)
+    start_reply = StartNew(this.start_process).Next(this.draft)
 
     sign_for = (
         flow.View(flow_views.SignForView.as_view())

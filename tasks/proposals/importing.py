@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.department_names import DepartmentNames
-from tasks.proposals.assignment import proposal_assign
+from tasks.proposals.assignment import proposals_assign
 from tasks.proposals.models import Proposal, Proposer
-from tasks.proposals.services import proposal_register
+from tasks.proposals.services import proposals_register
 from workflows.documents.spreadsheets import names_split, sheet_read
 
 MAX_ROWS = 3000
@@ -239,19 +239,24 @@ def proposal_import_apply(*, preview, actor):
     """登记 and 交办 every row of a valid preview, in one transaction; returns the proposals."""
     if not preview.is_valid:
         raise ValueError("a workbook with errors cannot be imported")
-    proposals = []
-    for row in preview.rows:
-        proposal = proposal_register(
-            kind=row.kind,
-            session=row.values["session"],
-            number=row.values["number"],
-            title=row.values["title"],
-            content=row.values["content"],
-            proposers=[{"name": name} for name in row.proposers],
-            received_on=row.received_on,
-            mode=row.mode,
-            actor=actor,
-        )
-        proposal_assign(proposal=proposal, lead=row.lead, co_handlers=row.others, actor=actor)
-        proposals.append(proposal)
+    proposals = proposals_register(
+        [
+            {
+                "kind": row.kind,
+                "session": row.values["session"],
+                "number": row.values["number"],
+                "title": row.values["title"],
+                "content": row.values["content"],
+                "proposers": [{"name": name} for name in row.proposers],
+                "received_on": row.received_on,
+                "mode": row.mode,
+            }
+            for row in preview.rows
+        ],
+        actor=actor,
+    )
+    proposals_assign(
+        [(proposal, row.lead, row.others) for proposal, row in zip(proposals, preview.rows, strict=True)],
+        actor=actor,
+    )
     return proposals

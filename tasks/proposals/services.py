@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_record_many
 from accounts.models import AuditEvent, Role, User
 from accounts.services import object_perms_grant
 from tasks.proposals.letters import letter_template_for, reply_letter
@@ -84,45 +84,84 @@ def proposal_register(
 ):
     """登记: record a suggestion or proposal with its proposers (the first one leads); with
     ``merged_into``, 并案 with a similar proposal of the session."""
-    proposal = Proposal.objects.create(
-        kind=kind,
-        session=session,
-        sitting=sitting,
-        number=number,
-        title=title,
-        content=content,
-        received_on=received_on,
-        mode=mode,
-        is_public=is_public,
-        merged_into=merged_into,
+    registration = {
+        "kind": kind,
+        "session": session,
+        "sitting": sitting,
+        "number": number,
+        "title": title,
+        "content": content,
+        "received_on": received_on,
+        "mode": mode,
+        "is_public": is_public,
+        "merged_into": merged_into,
+        "proposers": proposers,
+    }
+    return proposals_register([registration], actor=actor)[0]
+
+
+@transaction.atomic(savepoint=False)
+def proposals_register(registrations, *, actor=None):
+    """``proposal_register`` for many at once (an import), in three statements whatever their
+    number: each registration is a dict of its keywords but ``actor``."""
+    proposals = Proposal.objects.bulk_create(
+        [
+            Proposal(**{name: value for name, value in registration.items() if name != "proposers"})
+            for registration in registrations
+        ]
     )
     Proposer.objects.bulk_create(
-        Proposer(
-            proposal=proposal,
-            is_lead=index == 0,
-            **{**proposer, "name": Proposer.name_without_title(proposer["name"])},
-        )
-        for index, proposer in enumerate(proposers)
+        [
+            Proposer(
+                proposal=proposal,
+                is_lead=index == 0,
+                **{**proposer, "name": Proposer.name_without_title(proposer["name"])},
+            )
+            for proposal, registration in zip(proposals, registrations, strict=True)
+            for index, proposer in enumerate(registration["proposers"])
+        ]
     )
-    audit_record(
-        action=AuditEvent.Action.REGISTER,
-        summary=f"登记{proposal.get_kind_display()}第{number}号"
-        + (f"，与第{merged_into.number}号并案办理" if merged_into else ""),
-        actor=actor,
-        obj=proposal,
-        after={"title": title, "proposers": [Proposer.name_without_title(p["name"]) for p in proposers]},
+    audit_record_many(
+        [
+            {
+                "action": AuditEvent.Action.REGISTER,
+                "summary": f"登记{proposal.get_kind_display()}第{proposal.number}号"
+                + (f"，与第{proposal.merged_into.number}号并案办理" if proposal.merged_into else ""),
+                "actor": actor,
+                "obj": proposal,
+                "after": {
+                    "title": proposal.title,
+                    "proposers": [Proposer.name_without_title(p["name"]) for p in registration["proposers"]],
+                },
+            }
+            for proposal, registration in zip(proposals, registrations, strict=True)
+        ]
     )
-    return proposal
+    return proposals
 
 
 def reply_open(*, proposal, department, kind, due, round=0):
     """A reply of ``department`` awaiting its process; the department's group may handle it."""
-    status = Reply.Status.SIGN_FOR if kind == Reply.Kind.FIRST else Reply.Status.DRAFTING
-    reply = Reply.objects.create(
-        proposal=proposal, department=department, kind=kind, due=due, round=round, status=status
+    openings = [{"proposal": proposal, "department": department, "kind": kind, "due": due, "round": round}]
+    return replies_open(openings)[0]
+
+
+def replies_open(openings):
+    """``reply_open`` for many replies in two statements: each opening is a dict of its
+    keywords."""
+    replies = Reply.objects.bulk_create(
+        [
+            Reply(
+                **opening,
+                status=Reply.Status.SIGN_FOR
+                if opening["kind"] == Reply.Kind.FIRST
+                else Reply.Status.DRAFTING,
+            )
+            for opening in openings
+        ]
     )
-    object_perms_grant([(department.group_id, "proposals.handle_reply", reply)])
-    return reply
+    object_perms_grant([(reply.department.group_id, "proposals.handle_reply", reply) for reply in replies])
+    return replies
 
 
 def reply_department_move(*, reply, department):
@@ -141,10 +180,16 @@ def opinions_sync(*, reply, co_handlers, due):
     if reply.opinions.exists():  # a new reply has none: one query
         reply.opinions.filter(status=CoHandlingOpinion.Status.PENDING).exclude(department__in=wanted).delete()
         have = set(reply.opinions.values_list("department_id", flat=True))
+    opinions_open([(reply, [department for pk, department in wanted.items() if pk not in have], due)])
+
+
+def opinions_open(openings):
+    """Awaited 协办意见 in two statements: ``openings`` are (reply, co-handlers, due); the
+    co-handler's group may give its opinion."""
     opinions = CoHandlingOpinion.objects.bulk_create(
         CoHandlingOpinion(proposal=reply.proposal, reply=reply, department=department, due=due)
-        for pk, department in wanted.items()
-        if pk not in have
+        for reply, co_handlers, due in openings
+        for department in co_handlers
     )
     object_perms_grant([(o.department.group_id, "proposals.give_opinion", o) for o in opinions])
 

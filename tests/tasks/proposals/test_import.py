@@ -5,12 +5,18 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from guardian.models import GroupObjectPermission
 from openpyxl import Workbook
 from viewflow.workflow.status import STATUS
 
+from accounts.models import AuditEvent
+from tasks.proposals.assignment import proposal_assign
 from tasks.proposals.importing import TEMPLATE_COLUMNS, proposal_import_apply, proposal_import_parse
 from tasks.proposals.models import Proposal
+from tasks.proposals.services import proposal_register
 from workflows.documents.spreadsheets import SpreadsheetError
+from workflows.notifications.models import Notification
 
 ROW_277 = [
     "建议",
@@ -200,3 +206,89 @@ def test_the_command_prints_the_preview_or_the_errors(kjj, kx, jyj, tmp_path, ca
     err = capsys.readouterr().err
     assert "第4行" in err and "H列" in err and "无此单位" in err
     assert not Proposal.objects.filter(number="300").exists()
+
+
+def _statements(call):
+    count = 0
+
+    def counted(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        result = call()
+    return count, result
+
+
+def _numbered_rows(start, count):
+    """Rows of one reply each, every other one with a co-handler."""
+    return [
+        row(编号=str(number), 协办单位="南通市科协" if number % 2 else "")
+        for number in range(start, start + count)
+    ]
+
+
+def test_the_import_s_statements_grow_only_by_each_flow_start(kjj, kx, secretariat, kjj_officer, kx_officer):
+    """Registering, assigning, granting, recording, telling and opening the deadlines cost the
+    same statements for 5 rows as for 20; only each row's process start grows: viewflow inserts
+    the process, the start task, the sign-for task and its link, and the reply is linked to its
+    process (5 statements)."""
+    small, _ = _statements(
+        lambda: proposal_import_apply(
+            preview=proposal_import_parse(workbook(*_numbered_rows(1, 5))), actor=secretariat
+        )
+    )
+    large, proposals = _statements(
+        lambda: proposal_import_apply(
+            preview=proposal_import_parse(workbook(*_numbered_rows(100, 20))), actor=secretariat
+        )
+    )
+    assert len(proposals) == 20
+    assert large - small <= 5 * (20 - 5)
+
+
+def test_an_imported_proposal_is_assigned_as_one_registered_on_the_page(
+    kjj, kx, secretariat, kjj_officer, kx_officer
+):
+    """The import's batch writes leave what ``proposal_register`` and ``proposal_assign`` leave
+    for a single proposal: audit trail, object permissions, messages, reply, opinion and tasks."""
+    (imported,) = proposal_import_apply(preview=proposal_import_parse(workbook(row())), actor=secretariat)
+    single = proposal_register(
+        kind=Proposal.Kind.SUGGESTION,
+        session="2017年",
+        number="900",
+        title="关于在南通市组织社会大众聚力创新的建议",
+        content="建议在全市组织社会大众聚力创新。",
+        proposers=[{"name": "石剑波"}, {"name": "陆军"}, {"name": "张华"}],
+        actor=secretariat,
+    )
+    proposal_assign(proposal=single, lead=kjj, co_handlers=[kx], actor=secretariat)
+
+    def state(proposal):
+        proposal = Proposal.objects.get(pk=proposal.pk)
+        events = AuditEvent.objects.for_object(proposal).order_by("pk")
+        perms = GroupObjectPermission.objects.filter(
+            object_pk=str(proposal.pk), content_type__model="proposal"
+        )
+        reply = proposal.replies.get()
+        return {
+            "status": proposal.status,
+            "departments": (proposal.lead_department, list(proposal.co_departments.all())),
+            "events": [(e.action, e.summary.replace(proposal.number, "N"), e.department_id) for e in events],
+            "perms": sorted((p.group_id, p.permission.codename) for p in perms),
+            "messages": sorted(
+                (n.recipient_id, n.channel, n.subject.replace(proposal.number, "N"))
+                for n in Notification.objects.filter(url=proposal.get_absolute_url())
+            ),
+            "reply": (reply.department, reply.status, reply.due, reply.process.artifact == proposal),
+            "opinions": list(reply.opinions.values_list("department", "due", "status")),
+            "reply_perm": GroupObjectPermission.objects.filter(
+                object_pk=str(reply.pk), content_type__model="reply"
+            ).count(),
+            "tasks": sorted((t.flow_task.name, t.status) for t in proposal.tasks()),
+            "deadlines": list(proposal.open_deadlines().values_list("department", "due")),
+        }
+
+    assert state(imported) == state(single)
+    assert state(single)["messages"]  # the departments' officers were told
