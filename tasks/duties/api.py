@@ -100,9 +100,14 @@ class ReportFileSerializer(serializers.Serializer):
     )
 
 
+def _tables_of_request(request):
+    """The tables the account may see: another's table is refused as an unknown choice."""
+    return DutyTable.objects.none() if request is None else access.tables_for_user(request.user)
+
+
 class DutyFilter(filters.FilterSet):
     lead = filters.ModelChoiceFilter(queryset=Department.objects.all())
-    table = filters.ModelChoiceFilter(queryset=DutyTable.objects.all())
+    table = filters.ModelChoiceFilter(queryset=_tables_of_request)
 
     class Meta:
         model = Duty

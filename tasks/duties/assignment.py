@@ -15,12 +15,7 @@ def duty_assign(*, duty, lead=None, cooperating=None, actor=None, leader_confirm
     imported with) and open the lead's sign-for step."""
     lead = lead or duty.lead
     cooperating = list(duty.cooperating.all()) if cooperating is None else list(cooperating)
-    duty.status = Duty.Status.ASSIGNED
-    duty.assigned_at = timezone.now()
     duty.sign_for_deadline = sign_for_deadline()
-    if leader_confirmation is not None:
-        duty.leader_confirmation = leader_confirmation
-    duty.save(update_fields=["status", "assigned_at", "sign_for_deadline", "leader_confirmation"])
     work_assign(
         obj=duty,
         rule=ASSIGNMENT,
@@ -29,6 +24,13 @@ def duty_assign(*, duty, lead=None, cooperating=None, actor=None, leader_confirm
         actor=actor,
         after={"sign_for_deadline": duty.sign_for_deadline.isoformat()},
     )
+    duty.status = Duty.Status.ASSIGNED
+    duty.assigned_at = timezone.now()
+    if leader_confirmation is not None:
+        duty.leader_confirmation = leader_confirmation
+    # saved after the departments are set (in bulk, without signals): assigned, the duty's lead
+    # and cooperating departments join its table's (tasks.duties.holders)
+    duty.save(update_fields=["status", "assigned_at", "sign_for_deadline", "leader_confirmation"])
     return DutyFlow.start.run(duty=duty)
 
 

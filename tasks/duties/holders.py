@@ -33,14 +33,22 @@ def _store(pairs):
     )
 
 
+def _table_lock(table_id):
+    """Adding and pruning one table's departments take turns: a prune that cannot yet see a
+    concurrent assignment would otherwise delete the pair that assignment found in place."""
+    DutyTable.objects.select_for_update().filter(pk=table_id).exists()
+
+
 def table_departments_add(duty):
     """The duty's lead and cooperating departments join its table's (an assigned duty only)."""
     if duty.status != Duty.Status.DRAFT:
+        _table_lock(duty.table_id)
         _store(_holding(Duty.objects.filter(pk=duty.pk)))
 
 
 def table_departments_prune(table_id):
     """Take away from the table the departments no assigned duty of it still holds."""
+    _table_lock(table_id)
     kept = {department for _table, department in _holding(Duty.objects.filter(table_id=table_id))}
     TableDepartment.objects.filter(dutytable_id=table_id).exclude(department_id__in=kept).delete()
 

@@ -22,7 +22,7 @@ from django.views import generic
 from accounts.access import SecretariatRequiredMixin
 from accounts.fields import QueryFilterForm
 from accounts.imports import STASH_HOURS, upload_stash, upload_unstash
-from tasks.duties import exporting, importing
+from tasks.duties import access, exporting, importing
 from tasks.duties.models import DutyTable, JointMeeting
 from workflows.documents.spreadsheets import MAX_FILE_BYTES, SpreadsheetError
 
@@ -55,7 +55,11 @@ class DutyImportForm(forms.Form):
 
 
 class DutyExportForm(QueryFilterForm):
-    table = forms.ModelChoiceField(label=_("Duty table"), queryset=DutyTable.objects.all(), required=False)
+    table = forms.ModelChoiceField(label=_("Duty table"), queryset=DutyTable.objects.none(), required=False)
+
+    def __init__(self, *args, tables, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["table"].queryset = tables  # another's table is an unknown choice, not a file name
 
 
 def _preview(content, *, meeting, year, file_name):
@@ -152,7 +156,7 @@ class DutyExportView(LoginRequiredMixin, generic.View):
     """导出: the duties the user may see (one table with ?table=, else all), with their lights."""
 
     def get(self, request):
-        filters = DutyExportForm(request.GET).filters(request)
+        filters = DutyExportForm(request.GET, tables=access.tables_for_user(request.user)).filters(request)
         table = filters.get("table")
         content = exporting.duty_export(user=request.user, table=table)
         return _xlsx(content, exporting.duty_export_filename(table))

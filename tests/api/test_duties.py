@@ -120,6 +120,15 @@ def test_the_duty_list_filters_by_status_and_lead(reporting, table, kjj, jyj, se
     assert [row["title"] for row in assigned["results"]] == ["教育局的任务"]
 
 
+def test_the_table_filter_offers_only_the_accounts_tables(reporting, table, jyj):  # noqa: F811
+    _account, kjj_api = system_account("科技局办公系统", reporting.lead)
+    listed = kjj_api.get(reverse("api:duty_list"), {"table": table.pk}).json()
+    assert [row["title"] for row in listed["results"]] == ["保密任务丙"]
+    _account, jyj_api = system_account("教育局办公系统", jyj)
+    refused = jyj_api.get(reverse("api:duty_list"), {"table": table.pk})  # 教育局 has nothing there
+    assert refused.status_code == 400 and "table" in refused.json()
+
+
 def test_the_duty_list_costs_the_same_queries_at_5_and_50_rows(table, kjj, kx, secretariat):  # noqa: F811
     _account, api = system_account("科技局办公系统", kjj)
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -66,6 +66,10 @@ def deadlines_opened_together():
     if getattr(_together, "pending", None) is not None:  # an outer block saves them
         yield
         return
+    # only for blocks that start flows: a step finished inside would find no deadline to close;
+    # and the tasks must not outlive a failure that drops their held deadlines
+    if not connection.in_atomic_block:
+        raise RuntimeError("deadlines_opened_together needs the caller's transaction")
     _together.pending = []
     try:
         yield

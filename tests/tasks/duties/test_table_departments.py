@@ -43,6 +43,14 @@ def test_a_table_concerns_the_departments_of_its_assigned_duties_only(
     assert derived(table) == {"科技局", "科协"}
 
 
+def test_assigned_to_other_departments_than_imported_the_table_follows_the_assignment(
+    monday_morning, table, kjj, kx, jyj, fgw, secretariat
+):
+    duty = draft_duty(table, kjj, [kx], 1)
+    duty_assign(duty=duty, lead=jyj, cooperating=[fgw], actor=secretariat)
+    assert derived(table) == {"教育局", "发改委"}
+
+
 def test_reassignment_and_changes_take_departments_away(
     monday_morning, table, kjj, kx, jyj, fgw, secretariat
 ):

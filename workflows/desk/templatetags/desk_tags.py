@@ -25,5 +25,5 @@ def filter_options(choices, selected):
 def clip(value, length):
     """``truncatechars`` for list cells: at most ``length`` characters, the last one "…" when cut
     (a slice, where Django's Truncator costs about 60 µs a cell)."""
-    value = "" if value is None else str(value)
+    value, length = "" if value is None else str(value), max(int(length), 1)
     return value if len(value) <= length else value[: length - 1] + "…"
