@@ -3,12 +3,70 @@
 ``FanOut`` is a parallel split that can open one task per item of a list known only at run
 time (one 协办意见 per co-handler). viewflow 2.4.0 documents ``Split.Next(data_source=...)`` but
 its ``Next`` takes no such argument and its activation ignores it.
+
+``If`` and ``End`` are viewflow's, without the savepoint each takes around its work. The
+savepoint serves a caller that keeps a failed gate as an error task (viewflow's timers and jobs
+run nodes with ``propagate_exception=False``); when the error propagates, as in every step a
+user completes, the whole transaction rolls back and nothing returns to the savepoint.
 """
 
+from django.db import transaction
+from django.utils.timezone import now
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.flow import nodes as flow_nodes
 from viewflow.workflow.flow.nodes import Split
+from viewflow.workflow.nodes.end import EndActivation as ViewflowEndActivation
+from viewflow.workflow.nodes.if_gate import IfActivation as ViewflowIfActivation
 from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.signals import flow_finished, task_finished, task_started
+from viewflow.workflow.status import STATUS
+
+
+def _guarded(activation):
+    """viewflow's exception guard, with a savepoint only when an error is kept, not raised."""
+    return activation.exception_guard(), transaction.atomic(savepoint=not context.propagate_exception)
+
+
+class IfActivation(ViewflowIfActivation):
+    @Activation.status.super()
+    def activate(self):
+        guard, atomic = _guarded(self)
+        with guard, atomic:
+            self._condition_result = self.flow_task._condition(self)
+
+
+class If(flow_nodes.If):
+    activation_class = IfActivation
+
+
+class EndActivation(ViewflowEndActivation):
+    @Activation.status.super()
+    def activate(self):
+        """viewflow's: the process is done when no other task is still open."""
+        guard, atomic = _guarded(self)
+        with guard, atomic:
+            self.task.started = now()
+            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            others_open = (
+                self.flow_class.task_class._default_manager.filter(
+                    process=self.process, finished__isnull=True
+                )
+                .exclude(pk=self.task.pk)
+                .exists()
+            )
+            if not others_open:
+                self.process.status = STATUS.DONE
+                self.process.finished = now()
+                self.process.save()
+            task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+            if not others_open:
+                flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class End(flow_nodes.End):
+    activation_class = EndActivation
 
 
 class FanOutActivation(SplitActivation):
