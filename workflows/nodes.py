@@ -8,6 +8,11 @@ its ``Next`` takes no such argument and its activation ignores it.
 savepoint serves a caller that keeps a failed gate as an error task (viewflow's timers and jobs
 run nodes with ``propagate_exception=False``); when the error propagates, as in every step a
 user completes, the whole transaction rolls back and nothing returns to the savepoint.
+
+The rows of these gates (and of ``FanOut``) are written once, done: viewflow inserts a gate's
+task when it is created and updates it when it completes a moment later, under the same lock.
+Where an error is kept rather than raised the row is inserted first, as viewflow does, so the
+error has a row to be kept on.
 """
 
 from django.db import transaction
@@ -24,12 +29,43 @@ from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
 
+class WrittenOnceActivation(Activation):
+    """A gate's activation whose task row is inserted when it completes, with its link to the
+    task before it."""
+
+    _previous = None
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        if not context.propagate_exception:
+            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        task_class = flow_task.flow_class.task_class
+        task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        activation._previous = prev_activation.task
+        return activation
+
+    def __hash__(self):
+        # viewflow keeps activations in sets; the task has no key until the row is written
+        return id(self.task)
+
+    @Activation.status.super()
+    def complete(self):
+        self.task.finished = now()
+        self.task.save()
+        if self._previous is not None:
+            self.task.previous.add(self._previous)
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
 def _guarded(activation):
     """viewflow's exception guard, with a savepoint only when an error is kept, not raised."""
     return activation.exception_guard(), transaction.atomic(savepoint=not context.propagate_exception)
 
 
-class IfActivation(ViewflowIfActivation):
+class IfActivation(WrittenOnceActivation, ViewflowIfActivation):
     @Activation.status.super()
     def activate(self):
         guard, atomic = _guarded(self)
@@ -41,7 +77,7 @@ class If(flow_nodes.If):
     activation_class = IfActivation
 
 
-class EndActivation(ViewflowEndActivation):
+class EndActivation(WrittenOnceActivation, ViewflowEndActivation):
     @Activation.status.super()
     def activate(self):
         """viewflow's: the process is done when no other task is still open."""
@@ -69,7 +105,7 @@ class End(flow_nodes.End):
     activation_class = EndActivation
 
 
-class FanOutActivation(SplitActivation):
+class FanOutActivation(WrittenOnceActivation, SplitActivation):
     @Activation.status.super()
     def activate(self):
         for node, case, data_source in self.flow_task._branches:
