@@ -28,8 +28,8 @@ reserved by moving each table's sequence). Usage:
     CELERY_BROKER_URL=redis://127.0.0.1:6379/13 CACHE_URL=redis://127.0.0.1:6379/12 \\
     python bench/desk.py [--proposals 52000] [--tasks 214000] [--requests 50] [--completions-only]
 
-``--completions-only`` builds and clones the same data set but measures only the sign-for
-completions (no pages).
+``--completions-only`` measures only the sign-for completions, on open items of 科技局 registered
+and assigned through the services (no pages, no cloning: the small data set).
 """
 
 import argparse
@@ -828,13 +828,33 @@ def sign_for_http(officer, tasks):
     return done - 1, time.perf_counter() - started, summary
 
 
-def open_kjj_tasks(kjj, count, *, cloned):
-    proposals = Proposal.objects.filter(lead_department=kjj, status=Proposal.Status.ASSIGNED)
-    proposals = proposals.filter(session="基准克隆") if cloned else proposals
-    ids = [str(pk) for pk in proposals.values_list("pk", flat=True)]
+def open_items(kjj, kx, count):
+    """``count`` proposals 科技局 leads, registered and assigned through the services, every
+    other one with 科协 co-handling: open sign-for tasks for ``--completions-only``."""
+    secretariat = User.objects.get(username="secretariat")
+    for n in range(count):
+        proposal = services.proposal_register(
+            kind=Proposal.Kind.PROPOSAL,
+            session="基准签收",
+            number=str(n + 1),
+            title=f"关于签收基准测试事项{n}的提案",
+            content="基准测试内容。",
+            proposers=[{"name": "王一"}],
+            actor=secretariat,
+        )
+        co_handlers = [kx] if n % 2 == 0 else []
+        assignment.proposal_assign(proposal=proposal, lead=kjj, co_handlers=co_handlers, actor=secretariat)
+
+
+def open_kjj_tasks(kjj, count, *, session):
+    """Open sign-for tasks of 科技局's proposals of ``session`` (the process's artifact is the
+    proposal; the task's permission object is the reply)."""
+    proposals = Proposal.objects.filter(lead_department=kjj, status=Proposal.Status.ASSIGNED, session=session)
     return list(
         Task.objects.filter(
-            flow_task=ProposalFlow.sign_for, status=STATUS.NEW, owner_permission_obj_pk__in=ids
+            flow_task=ProposalFlow.sign_for,
+            status=STATUS.NEW,
+            process__artifact_object_id__in=proposals.values("pk"),
         )
         .select_related("process")
         .order_by("?")[:count]
@@ -917,7 +937,7 @@ def main():
     parser.add_argument(
         "--completions-only",
         action="store_true",
-        help="build and clone the data set, then measure only the sign-for completions (no pages)",
+        help="measure only the sign-for completions, at the small size (no pages, no cloning)",
     )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -947,50 +967,54 @@ def main():
         say(f"  {small_sizes} in {time.perf_counter() - started:.0f} s")
         sql("ANALYZE")
 
-        small = {}
-        if not args.completions_only:
+        if args.completions_only:
+            small, full = {}, {}
+            say("Registering and assigning 科技局's open items for the completions (untimed)")
+            open_items(kjj, kx, SIGN_FOR_SERVICES + SIGN_FOR_HTTP)
+            full_sizes = census(kjj)
+            tasks = open_kjj_tasks(kjj, SIGN_FOR_SERVICES + SIGN_FOR_HTTP, session="基准签收")
+        else:
             say(f"Measuring at {small_sizes['tasks']:,} tasks")
             small = pages_measure(users, args.requests, "small")
 
-        say("Cloning the real rows in SQL")
-        started = time.perf_counter()
-        rows = plan(
-            departments,
-            kx,
-            small_sizes["proposals"],
-            small_sizes["tasks"],
-            args.proposals,
-            args.tasks,
-            rng,
-        )
-        clone(rows, templates, kjj, kx)
-        clones_check(templates)
-        sql("VACUUM ANALYZE")
-        full_sizes = census(kjj)
-        say(f"  {full_sizes} in {time.perf_counter() - started:.0f} s")
-        figure(
-            "data_set",
-            f"{full_sizes['tasks']:,}",
-            "tasks",
-            f"{full_sizes['proposals']:,} proposals; 科技局 {full_sizes['kjj_open']:,} open, "
-            f"{full_sizes['kjj_permissions']:,} object permissions; target 214,000 / 52,000 / 1,500 / 10,500",
-        )
+            say("Cloning the real rows in SQL")
+            started = time.perf_counter()
+            rows = plan(
+                departments,
+                kx,
+                small_sizes["proposals"],
+                small_sizes["tasks"],
+                args.proposals,
+                args.tasks,
+                rng,
+            )
+            clone(rows, templates, kjj, kx)
+            clones_check(templates)
+            sql("VACUUM ANALYZE")
+            full_sizes = census(kjj)
+            say(f"  {full_sizes} in {time.perf_counter() - started:.0f} s")
+            figure(
+                "data_set",
+                f"{full_sizes['tasks']:,}",
+                "tasks",
+                f"{full_sizes['proposals']:,} proposals; 科技局 {full_sizes['kjj_open']:,} open, "
+                f"{full_sizes['kjj_permissions']:,} object permissions; "
+                "target 214,000 / 52,000 / 1,500 / 10,500",
+            )
 
-        full = {}
-        if not args.completions_only:
             say(f"Measuring at {full_sizes['tasks']:,} tasks")
             full = pages_measure(users, args.requests, "full")
+            tasks = open_kjj_tasks(kjj, SIGN_FOR_SERVICES + SIGN_FOR_HTTP, session="基准克隆")
 
         say("Signing for: through the services, then over HTTP")
         officer = users["officer"]
-        tasks = open_kjj_tasks(kjj, SIGN_FOR_SERVICES + SIGN_FOR_HTTP, cloned=True)
         done, seconds, services_queries = sign_for_services(officer, tasks[:SIGN_FOR_SERVICES])
         services_rate = done / seconds
         http_done, http_seconds, http_queries = sign_for_http(officer, tasks[SIGN_FOR_SERVICES:])
         http_rate = http_done / http_seconds
         done_tasks = tasks[: done + 1] + tasks[SIGN_FOR_SERVICES : SIGN_FOR_SERVICES + http_done + 1]
         signed = Proposal.objects.filter(
-            pk__in=[int(task.owner_permission_obj_pk) for task in done_tasks],
+            pk__in=[int(task.process.artifact_object_id) for task in done_tasks],
             status=Proposal.Status.HANDLING,
             signed_for_by=officer,
         ).count()
