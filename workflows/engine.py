@@ -46,14 +46,16 @@ class _LockedAlready:
 
 
 @contextmanager
-def task_activation(task):
+def task_activation(task, *, related=()):
     """``task.activation()`` in one statement: lock the task's process row and re-read the task
-    with its process (``FOR UPDATE OF`` the process only). Yields the task's activation; the
-    caller checks the re-read ``activation.task``, which may have moved on meanwhile."""
+    with its process (``FOR UPDATE OF`` the process only), and with the ``related`` rows
+    (``select_related`` paths, e.g. ``process__proposal_reply``) the step will read. Yields the
+    task's activation; the caller checks the re-read ``activation.task``, which may have moved on
+    meanwhile."""
     task_class = type(task)
     with transaction.atomic(savepoint=False):
         task = (
-            task_class._default_manager.select_related("process")
+            task_class._default_manager.select_related("process", *related)
             .select_for_update(of=("process",))
             .get(pk=task.pk)
         )

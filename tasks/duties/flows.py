@@ -28,7 +28,7 @@ from tasks.duties.models import CooperationInput, DutyProcess, ProgressReport
 from workflows.engine import process_row_lock_savepoint
 from workflows.escalation.deadlines import DeadlineTerms
 from workflows.escalation.node import Ladder
-from workflows.nodes import FanOut
+from workflows.nodes import End, FanOut, If
 
 
 class CooperationStep(flow.View):
@@ -77,7 +77,7 @@ class DutyFlow(flow.Flow):
     sign_for__timeout = Ladder(this.sign_for, terms=this.sign_for_terms)
 
     reassignment_asked = (
-        flow.If(this.reassignment_pending).Then(this.reassignment_decide).Else(this.completion_open)
+        If(this.reassignment_pending).Then(this.reassignment_decide).Else(this.completion_open)
     )
 
     reassignment_decide = (
@@ -91,7 +91,7 @@ class DutyFlow(flow.Flow):
     # the completion report (办结报告) opens at 签收, its deadline the duty's own
     completion_open = flow.Function(this.completion_report_open).Next(this.has_cooperating)
 
-    has_cooperating = flow.If(this.cooperating_exist).Then(this.inputs).Else(this.end)
+    has_cooperating = If(this.cooperating_exist).Then(this.inputs).Else(this.end)
 
     inputs = FanOut().Each(this.cooperate, this.cooperation_open)
 
@@ -105,7 +105,7 @@ class DutyFlow(flow.Flow):
 
     inputs_done = flow.Join().Next(this.end)
 
-    end = flow.End()
+    end = End()
 
     def start_process(self, activation, duty):
         activation.process.artifact = duty
@@ -178,7 +178,7 @@ class DutyReportFlow(flow.Flow):
         .Next(this.signed_off)
     )
 
-    signed_off = flow.If(this.is_signed_off).Then(this.review).Else(this.write)
+    signed_off = If(this.is_signed_off).Then(this.review).Else(this.write)
 
     review = (
         flow.View(ReportReviewView.as_view())
@@ -188,9 +188,9 @@ class DutyReportFlow(flow.Flow):
         .Next(this.reviewed)
     )
 
-    reviewed = flow.If(this.is_accepted).Then(this.confirmation_needed).Else(this.write)
+    reviewed = If(this.is_accepted).Then(this.confirmation_needed).Else(this.write)
 
-    confirmation_needed = flow.If(this.needs_confirmation).Then(this.confirm).Else(this.end)
+    confirmation_needed = If(this.needs_confirmation).Then(this.confirm).Else(this.end)
 
     confirm = (
         flow.View(CompletionConfirmView.as_view())
@@ -200,7 +200,7 @@ class DutyReportFlow(flow.Flow):
         .Next(this.end)
     )
 
-    end = flow.End()
+    end = End()
 
     def start_process(self, activation, report):
         activation.process.artifact = report.duty

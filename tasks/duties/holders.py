@@ -8,6 +8,7 @@ that can take a department away re-derives the table's set.
 ``table_departments_rebuild`` derives every table's set (a migration, a benchmark's cloned rows).
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from tasks.duties.models import Duty, DutyTable
@@ -39,6 +40,7 @@ def _table_lock(table_id):
     DutyTable.objects.select_for_update().filter(pk=table_id).exists()
 
 
+@transaction.atomic(savepoint=False)  # the lock needs a transaction (a save may run without)
 def table_departments_add(duty):
     """The duty's lead and cooperating departments join its table's (an assigned duty only)."""
     if duty.status != Duty.Status.DRAFT:
@@ -46,6 +48,7 @@ def table_departments_add(duty):
         _store(_holding(Duty.objects.filter(pk=duty.pk)))
 
 
+@transaction.atomic(savepoint=False)
 def table_departments_prune(table_id):
     """Take away from the table the departments no assigned duty of it still holds."""
     _table_lock(table_id)

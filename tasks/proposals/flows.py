@@ -18,7 +18,7 @@ from tasks.proposals.models import CoHandlingOpinion, ProposalProcess, Reply
 from workflows.engine import process_row_lock
 from workflows.escalation.deadlines import DeadlineTerms
 from workflows.escalation.node import Ladder
-from workflows.nodes import FanOut, StartNew
+from workflows.nodes import End, FanOut, If, StartNew
 
 
 def reply_of(process):
@@ -30,7 +30,10 @@ class OpinionNode(flow.View):
     opinion row carries the permission."""
 
     def calc_owner_permission_obj(self, activation):
-        return CoHandlingOpinion.objects.get(pk=activation.task.data["opinion"])
+        # with what the ladder's terms read next (``ProposalFlow.opinion_terms``)
+        return CoHandlingOpinion.objects.select_related("proposal", "department").get(
+            pk=activation.task.data["opinion"]
+        )
 
     def can_assign(self, user, task):
         if task.owner_id or not user.is_authenticated:
@@ -67,7 +70,7 @@ class ProposalFlow(flow.Flow):
         .Next(this.opinion_done)
     )
     opinion__timeout = Ladder(this.opinion, terms=this.opinion_terms)
-    opinion_done = flow.End()
+    opinion_done = End()
 
     draft = (
         flow.View(flow_views.DraftView.as_view())
@@ -84,7 +87,7 @@ class ProposalFlow(flow.Flow):
         .Next(this.signed_off)
     )
     sign_off__timeout = Ladder(this.sign_off, terms=this.reply_terms)
-    signed_off = flow.If(this.is_awaiting_review).Then(this.review).Else(this.draft)
+    signed_off = If(this.is_awaiting_review).Then(this.review).Else(this.draft)
 
     review = (
         flow.View(flow_views.ReviewView.as_view())
@@ -92,9 +95,9 @@ class ProposalFlow(flow.Flow):
         .Permission("proposals.review_reply", obj=reply_of)
         .Next(this.reviewed)
     )
-    reviewed = flow.If(this.is_released).Then(this.end).Else(this.draft)
+    reviewed = If(this.is_released).Then(this.end).Else(this.draft)
 
-    end = flow.End()
+    end = End()
 
     def start_process(self, activation, proposal, reply):
         activation.process.artifact = proposal
@@ -123,7 +126,12 @@ class ProposalFlow(flow.Flow):
         )
 
     def opinion_terms(self, task):
-        opinion = CoHandlingOpinion.objects.select_related("proposal").get(pk=task.data["opinion"])
+        if task._meta.get_field("owner_permission_obj").is_cached(task):  # the task opens now
+            opinion = task.owner_permission_obj
+        else:
+            opinion = CoHandlingOpinion.objects.select_related("proposal", "department").get(
+                pk=task.data["opinion"]
+            )
         return DeadlineTerms(
             subject=opinion.proposal,
             department=opinion.department,

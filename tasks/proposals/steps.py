@@ -9,8 +9,12 @@ from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import CoHandlingOpinion
 from workflows.desk import steps as desk_steps
 
+# what the services of the reply's steps read besides the task: its reply, with the reply's
+# proposal and department (one statement with the task and its lock)
+REPLY = ("process__proposal_reply__proposal", "process__proposal_reply__department")
 
-def step_complete(*, task, user, node, write, taken_message=None):
+
+def step_complete(*, task, user, node, write, taken_message=None, related=REPLY):
     """The shared one-click step (``workflows.desk.steps``) at a node of the proposal flow."""
     return desk_steps.step_complete(
         task=task,
@@ -18,6 +22,7 @@ def step_complete(*, task, user, node, write, taken_message=None):
         node=node,
         write=write,
         done_message=taken_message or _("This step has already been completed."),
+        related=related,
     )
 
 
@@ -39,11 +44,12 @@ def sign_for_complete(*, task, user):
 
 def opinion_complete(*, task, user, text):
     def write(task):
-        services.opinion_give(
-            opinion=CoHandlingOpinion.objects.get(pk=task.data["opinion"]), text=text, user=user
+        opinion = CoHandlingOpinion.objects.select_related("proposal", "department", "reply__department").get(
+            pk=task.data["opinion"]
         )
+        services.opinion_give(opinion=opinion, text=text, user=user)
 
-    return step_complete(task=task, user=user, node=ProposalFlow.opinion, write=write)
+    return step_complete(task=task, user=user, node=ProposalFlow.opinion, write=write, related=())
 
 
 def opinion_waive_complete(*, opinion, user, reason):

@@ -17,12 +17,13 @@ from workflows.engine import task_activation
 
 
 @transaction.atomic
-def step_complete(*, task, user, write, node=None, done_message=None):
+def step_complete(*, task, user, write, node=None, done_message=None, related=()):
     """Take ``task`` as ``user``, call ``write(task)`` (the step's service) and complete it.
 
-    ``task_activation`` holds the process lock and re-reads the task under it; a task no longer
-    open at ``node`` raises ``done_message``. The caller has checked that the user may take it."""
-    with task_activation(task) as activation:
+    ``task_activation`` holds the process lock and re-reads the task under it, with the
+    ``related`` rows the write reads; a task no longer open at ``node`` raises ``done_message``.
+    The caller has checked that the user may take it."""
+    with task_activation(task, related=related) as activation:
         task = activation.task
         if node is not None and (task.flow_task != node or task.status not in (STATUS.NEW, STATUS.ASSIGNED)):
             raise ValidationError(done_message or _("This step has already been done."))
@@ -31,7 +32,10 @@ def step_complete(*, task, user, write, node=None, done_message=None):
                 _("%(name)s has already taken this task.") % {"name": task.owner.get_full_name()}
             )
         if task.status == STATUS.NEW:
-            activation.assign(user)
+            # taken and completed under one lock: the owner is saved with the completion (viewflow's
+            # ``assign`` saves the row, which the completion saves again; nothing reads it between)
+            task.owner = user
+            task.status = STATUS.ASSIGNED
         write(task)
         activation.start(None)
         activation.execute()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from viewflow.workflow.status import STATUS
 
@@ -72,3 +73,23 @@ def test_a_click_that_lost_the_race_changes_nothing(proposal_277, kjj, kjj_offic
         steps.sign_for_complete(task=task, user=colleague)
     task.refresh_from_db()
     assert (task.status, task.owner) == (STATUS.DONE, kjj_officer)
+
+
+SIGN_FOR_STATEMENTS = 25
+
+
+def test_signing_for_through_the_services_costs_a_fixed_number_of_statements(proposal_277, kjj_officer):
+    """One 签收 opens the co-handler's opinion step, its deadline and timer: a budget of statements
+    (counted as sent, savepoints included) that a change to the engine, the ladder or the services
+    must not exceed."""
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    task = sign_for_task(proposal_277)
+    with connection.execute_wrapper(count):
+        steps.sign_for_complete(task=task, user=kjj_officer)
+    assert proposal_277.tasks().filter(flow_task=ProposalFlow.opinion, status=STATUS.NEW).count() == 1
+    assert len(statements) <= SIGN_FOR_STATEMENTS, "\n".join(statements)
