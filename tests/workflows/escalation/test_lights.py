@@ -8,7 +8,7 @@ import time_machine
 from viewflow.workflow.models import Task
 
 from tasks.proposals.models import Proposal
-from tests.factories import register_and_assign
+from tests.workflows.escalation.test_ladder import assign
 from workflows.escalation.lights import lights_of, with_light
 from workflows.escalation.models import Deadline, Light
 
@@ -16,16 +16,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def proposal(number, lead, co_handlers=()):
-    return register_and_assign(
-        lead=lead,
-        co_handlers=co_handlers,
-        kind="suggestion",
-        session="2017年",
-        number=str(number),
-        title=f"关于第{number}号事项的建议",
-        content="内容",
-        proposers=("石剑波",),
-    )
+    return Proposal.objects.get(pk=assign(number, lead, co_handlers).object_id)
 
 
 def test_page_lights_agree_with_the_filter_for_every_state_and_user(
