@@ -58,7 +58,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -71,9 +71,8 @@ from demo import data as demo_data  # noqa: E402
 from demo.loader import demo_load  # noqa: E402
 from tasks.proposals import assignment, services, steps  # noqa: E402
 from tasks.proposals.flows import ProposalFlow  # noqa: E402
-from tasks.proposals.models import Proposal  # noqa: E402
+from tasks.proposals.models import CoHandlingOpinion, ContactRecord, Proposal, Reply  # noqa: E402
 from workflows.escalation import dispatcher  # noqa: E402
-from workflows.escalation.models import Notice  # noqa: E402
 
 # The full data set of the issue "Speed at city scale".
 PROPOSALS = 52_000
@@ -227,8 +226,46 @@ def real_flow(departments, rng):
             continue
         task = proposal.tasks().select_related("process").get(flow_task=ProposalFlow.sign_for)
         sign_for_through_services(task, officers[proposal.lead_department_id])
+    for kind in ("closed", "closed_reminded"):
+        release_through_services(templates[kind], secretariat)
     templates = {kind: Proposal.objects.get(pk=proposal.pk) for kind, proposal in templates.items()}
     return templates, kjj, kx
+
+
+def release_through_services(proposal, secretariat):
+    """The rest of a signed-for proposal's reply through the services: the co-handlers'
+    opinions, the contact with the proposer, the draft, the head's sign-off, the release."""
+
+    def open_task(node):
+        return Task.objects.select_related("process").get(
+            process__flow_class=ProposalFlow,
+            process__artifact_object_id=proposal.pk,
+            flow_task=node,
+            status=STATUS.NEW,
+        )
+
+    reply = proposal.replies.get()
+    officer = unit_person(reply.department, Role.OFFICER)
+    for opinion in reply.opinions.all():
+        task = Task.objects.select_related("process").get(
+            flow_task=ProposalFlow.opinion, status=STATUS.NEW, data__opinion=opinion.pk
+        )
+        steps.opinion_complete(task=task, user=unit_person(opinion.department, Role.OFFICER), text="同意。")
+    services.contact_record(
+        reply=reply,
+        contacted_on=timezone.localdate(),
+        way=ContactRecord.Way.PHONE,
+        person="王一",
+        view="满意",
+        user=officer,
+    )
+    steps.draft_complete(
+        task=open_task(ProposalFlow.draft), user=officer, text="基准测试答复。", category="A"
+    )
+    steps.sign_off_complete(
+        task=open_task(ProposalFlow.sign_off), user=unit_person(reply.department, Role.HEAD)
+    )
+    steps.review_complete(task=open_task(ProposalFlow.review), user=secretariat)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,29 +280,40 @@ def columns(table):
     )
 
 
-def copy_template(table, kind, template_id, overrides, where="", join=""):
-    """Insert one row per plan row of ``kind``, copied from row ``template_id`` of ``table``:
-    the columns in ``overrides`` (SQL over ``t``, the template row, and ``p``, the plan row)
-    are replaced, timestamps move by the plan row's shift, dates by its shift in days, and
-    every other column keeps the template's value."""
-    names, values = [], []
-    for name, data_type in columns(table):
-        if name in overrides and overrides[name] is None:
-            continue  # a fresh id from the sequence
-        names.append(name)
-        if name in overrides:
-            values.append(overrides[name])
-        elif data_type == "timestamp with time zone":
-            values.append(f"t.{name} + p.shift")
-        elif data_type == "date":
-            values.append(f"t.{name} + p.shift_days")
-        else:
-            values.append(f"t.{name}")
-    return sql(
-        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
-        f"FROM {table} t JOIN bench_plan p ON p.kind = %s {join} WHERE t.id = %s {where}",
-        [kind, template_id],
-    )
+# The columns that name a cloned row, by the table of that row (the same name in every table).
+REFERENCES = {
+    "proposal_id": "proposals_proposal",
+    "reply_id": "proposals_reply",
+    "process_id": "viewflow_process",
+    "task_id": "viewflow_task",
+    "from_task_id": "viewflow_task",
+    "to_task_id": "viewflow_task",
+    "parent_task_id": "viewflow_task",
+    "deadline_id": "escalation_deadline",
+}
+# (content type, object id) column pairs: the object may be a cloned proposal, reply or opinion.
+OBJECTS = {
+    "artifact_object_id": "artifact_content_type_id",
+    "seed_object_id": "seed_content_type_id",
+    "owner_permission_obj_pk": "owner_permission_content_type_id",
+    "object_id": "content_type_id",
+    "object_pk": "content_type_id",
+}
+# The ids the task's data names (its deadline, a co-handler's opinion).
+DATA_KEYS = {"deadline": "escalation_deadline", "opinion": "proposals_cohandlingopinion"}
+UNITS = ("department_id", "lead_department_id")
+PEOPLE = (
+    "owner_id",
+    "signed_for_by_id",
+    "submitted_by_id",
+    "signed_off_by_id",
+    "released_by_id",
+    "given_by_id",
+    "recorded_by_id",
+    "actor_id",
+    "recipient_id",
+    "user_id",
+)
 
 
 def reserve(table, count):
@@ -276,46 +324,73 @@ def reserve(table, count):
 
 
 def template_rows(proposal):
-    """The row ids of one real proposal, by role."""
-    process = Process.objects.get(
-        artifact_content_type=ContentType.objects.get_for_model(Proposal), artifact_object_id=proposal.pk
+    """The ids of every row the real flow wrote for one proposal, by table, in pk order: the
+    proposal, its proposers, co-handlers, replies, opinions and contacts, its processes (one per
+    reply) with their tasks, links, deadlines and notices, the object permissions on the
+    proposal, its replies and opinions, its audit events and in-product messages."""
+    types = {
+        ContentType.objects.get_for_model(model).pk: table
+        for model, table in (
+            (Proposal, "proposals_proposal"),
+            (Reply, "proposals_reply"),
+            (CoHandlingOpinion, "proposals_cohandlingopinion"),
+        )
+    }
+    found = {}
+
+    def find(table, where, *params):
+        found[table] = [
+            row[0] for row in sql_rows(f"SELECT id FROM {table} WHERE {where} ORDER BY id", params)
+        ]
+
+    find("proposals_proposal", "id = %s", proposal.pk)
+    for table in ("proposals_proposer", "proposals_proposal_co_departments", "proposals_reply"):
+        find(table, "proposal_id = %s", proposal.pk)
+    find("proposals_cohandlingopinion", "proposal_id = %s", proposal.pk)
+    find("proposals_contactrecord", "reply_id = ANY(%s)", found["proposals_reply"])
+    proposal_type = next(pk for pk, table in types.items() if table == "proposals_proposal")
+    find(
+        "viewflow_process",
+        "artifact_content_type_id = %s AND artifact_object_id = %s",
+        proposal_type,
+        proposal.pk,
     )
-    tasks = list(Task.objects.filter(process=process).order_by("pk"))
-    by_role = {}
-    for task in tasks:
-        node = task.flow_task.name
-        if task.flow_task_type == "TIMER":
-            node = f"timer_{task.data.get('kind')}"
-        by_role[node] = task
-    edges = list(
-        Task.previous.through.objects.filter(from_task__process=process).values_list("from_task", "to_task")
+    find("viewflow_task", "process_id = ANY(%s)", found["viewflow_process"])
+    find("viewflow_task_previous", "from_task_id = ANY(%s)", found["viewflow_task"])
+    find("escalation_deadline", "task_id = ANY(%s)", found["viewflow_task"])
+    find("escalation_notice", "deadline_id = ANY(%s)", found["escalation_deadline"])
+    objects = " OR ".join(
+        f"(content_type_id = {pk} AND object_pk = ANY(ARRAY{[str(i) for i in found[table]]}::text[]))"
+        for pk, table in types.items()
     )
-    return process, by_role, edges
+    find("guardian_groupobjectpermission", objects)
+    find("guardian_userobjectpermission", objects)
+    find("accounts_auditevent", "content_type_id = %s AND object_id = %s", proposal_type, str(proposal.pk))
+    find("notifications_notification", "channel = 'in_app' AND url = %s", proposal.get_absolute_url())
+    return found, types
 
 
-TASK_SLOTS = {"start": 0, "sign_for": 1, "timer_reminder": 2, "timer_urging": 3, "end": 4}
-STRIDE = len(TASK_SLOTS)
-
-
-def plan(departments, kx, existing_proposals, existing_tasks, target_proposals, target_tasks, rng):
-    """The cloned proposals: lead unit, co-handler, kind (open, closed, closed after a
-    reminder) and how far back in time each lies. Returns the plan rows."""
+def plan(departments, kx, sizes, target_proposals, target_tasks, found, rng):
+    """The cloned proposals: lead unit, co-handler (every template has 科协 co-handling),
+    kind (open, closed, closed after a reminder) and how far back in time each lies. Returns
+    the plan rows."""
     kjj, others = departments[0], departments[1:]
-    total = max(0, target_proposals - existing_proposals)
-    kjj_open_now = Task.objects.filter(
-        flow_task=ProposalFlow.sign_for,
-        status=STATUS.NEW,
-        owner_permission_obj_pk__in=[
-            str(pk) for pk in Proposal.objects.filter(lead_department=kjj).values_list("pk", flat=True)
-        ],
-    ).count()
-    # 科技局: 2 rows (view, handle) per proposal it leads, 1 (view) per proposal it co-handles
-    kjj_rows_now = sql_value(
-        "SELECT COUNT(*) FROM guardian_groupobjectpermission WHERE group_id = %s", [kjj.group_id]
-    )
+    total = max(0, target_proposals - sizes["proposals"])
+
+    def group_rows(kind, group_id):
+        return sql_value(
+            "SELECT COUNT(*) FROM guardian_groupobjectpermission WHERE id = ANY(%s) AND group_id = %s",
+            [found[kind]["guardian_groupobjectpermission"], group_id],
+        )
+
+    # 科技局's object-permission rows: as many per proposal it leads or co-handles as a template's
     kjj_co = 500
-    kjj_lead = max(0, (KJJ_PERMISSIONS - kjj_rows_now - kjj_co) // 2)
-    kjj_open = max(0, KJJ_OPEN - kjj_open_now)
+    co_rows = group_rows("closed", kx.group_id) * kjj_co
+    kjj_lead = max(
+        0, (KJJ_PERMISSIONS - sizes["kjj_permissions"] - co_rows) // group_rows("closed", kjj.group_id)
+    )
+    kjj_open = max(0, KJJ_OPEN - sizes["kjj_open"])
+    tasks = {kind: len(ids["viewflow_task"]) for kind, ids in found.items()}
     rows = []
     # (lead, kind) for every cloned proposal; history spread over two years
     leads = [(kjj, "open")] * kjj_open + [(kjj, "closed")] * max(0, kjj_lead - kjj_open)
@@ -328,9 +403,11 @@ def plan(departments, kx, existing_proposals, existing_tasks, target_proposals, 
     leads += [(others[n % len(others)], "closed") for n in range(rest)]
     opened = sum(1 for _lead, kind in leads if kind == "open")
     closed = len(leads) - opened
-    # closed after a reminder: one more TIMER row each, to reach the task count
-    extra = target_tasks - existing_tasks - 3 * opened - 4 * closed
-    reminded = min(max(0, extra), closed)
+    # closed after a reminder: a share of them, more if their extra TIMER rows reach the task
+    # count (the whole reply process has more tasks than that count allows: it is exceeded)
+    extra = target_tasks - sizes["tasks"] - tasks["open"] * opened - tasks["closed"] * closed
+    more = tasks["closed_reminded"] - tasks["closed"]
+    reminded = min(closed, max(int(closed * REMIND_SHARE), extra // more if more > 0 else 0))
     closed_indexes = [n for n, (_lead, kind) in enumerate(leads) if kind == "closed"]
     reminded_indexes = set(rng.sample(closed_indexes, reminded))
     co_candidates = [n for n, (lead, _kind) in enumerate(leads) if lead != kjj]
@@ -341,11 +418,10 @@ def plan(departments, kx, existing_proposals, existing_tasks, target_proposals, 
             kind = "closed_reminded"
         if n in kjj_co_indexes:
             co = kjj
-        elif lead != kjj and n % 3 == 0:
-            co = others[unit_index[lead.pk] % len(others)]  # the next unit
-            co = kx if co == lead else co
+        elif lead == kjj:
+            co = kx
         else:
-            co = kx if lead == kjj and n % 10 == 0 else None
+            co = others[unit_index[lead.pk] % len(others)]  # the next unit
         if kind == "open":
             back = datetime.timedelta(days=rng.uniform(0, 12))
         else:
@@ -354,226 +430,131 @@ def plan(departments, kx, existing_proposals, existing_tasks, target_proposals, 
     say(
         f"  plan: {len(rows):,} proposals ({opened:,} open, {closed - reminded:,} closed, "
         f"{reminded:,} closed after a reminder); 科技局 leads {sum(1 for r in rows if r[1] == kjj):,} "
-        f"({kjj_open:,} open) and co-handles {len(kjj_co_indexes):,}"
+        f"({kjj_open:,} open) and co-handles {len(kjj_co_indexes):,}; tasks of each: {tasks}"
     )
     return rows
 
 
-def clone(rows, templates, kjj, kx):
-    """Copy the templates' rows once per plan row, with fresh ids and consistent keys."""
-    proposal_type = ContentType.objects.get_for_model(Proposal)
+def clone(rows, found, types, kjj, kx):
+    """Copy the templates' rows once per plan row, with fresh ids and consistent keys: the row
+    at position i among a template's rows of a table gets the id base + n × stride + i (n, the
+    plan row; stride, the most rows of that table in any template), and every column naming a
+    cloned row, unit, person or group is mapped the same way."""
     count = len(rows)
     if not count:
         return
-    ids = {
-        "proposal": reserve("proposals_proposal", count),
-        "process": reserve("viewflow_process", count),
-        "task": reserve("viewflow_task", count * STRIDE),
-        "deadline": reserve("escalation_deadline", count),
-        "notice": reserve("escalation_notice", count),
-    }
+    tables = list(next(iter(found.values())))
+    strides = {table: max(1, *(len(ids[table]) for ids in found.values())) for table in tables}
+    bases = {table: reserve(table, count * strides[table]) for table in tables}
     notice_number = sql_value("SELECT COALESCE(MAX(number), 0) + 1 FROM escalation_notice") + 100_000
     staff = {}
-    for department in {row[1] for row in rows} | {row[2] for row in rows if row[2]}:
+    for department in {row[1] for row in rows} | {row[2] for row in rows}:
         staff[department.pk] = people_of(department)
     sql(
-        "CREATE TABLE bench_plan (n int PRIMARY KEY, kind text, proposal_id bigint, process_id bigint, "
-        "task_id bigint, deadline_id bigint, notice_id bigint, notice_number int, "
-        "lead_id bigint, lead_group int, lead_officer bigint, lead_head bigint, lead_name text, "
-        "co_id bigint, co_group int, co_officer bigint, co_head bigint, "
-        "shift interval, shift_days int)"
+        "CREATE TABLE bench_plan (n int PRIMARY KEY, kind text, lead_id bigint, lead_group int, "
+        "lead_officer bigint, lead_head bigint, lead_name text, co_id bigint, co_group int, "
+        "co_officer bigint, co_head bigint, shift interval, shift_days int)"
     )
     buffer = io.StringIO()
     for n, lead, co, kind, back in rows:
-        lead_officer, lead_head = staff[lead.pk]
-        co_officer, co_head = staff[co.pk] if co else (None, None)
-        fields = [
-            n,
-            kind,
-            ids["proposal"] + n,
-            ids["process"] + n,
-            ids["task"] + n * STRIDE,
-            ids["deadline"] + n,
-            ids["notice"] + n,
-            notice_number + n,
-            lead.pk,
-            lead.group_id,
-            lead_officer.pk,
-            lead_head.pk,
-            lead.name,
-            co.pk if co else None,
-            co.group_id if co else None,
-            co_officer.pk if co else None,
-            co_head.pk if co else None,
-            f"-{back.total_seconds():.0f} seconds",
-            -back.days,
-        ]
-        buffer.write("\t".join(r"\N" if f is None else str(f) for f in fields) + "\n")
+        fields = [n, kind, lead.pk, lead.group_id, *(p.pk for p in staff[lead.pk]), lead.name]
+        fields += [co.pk, co.group_id, *(p.pk for p in staff[co.pk])]
+        fields += [f"-{back.total_seconds():.0f} seconds", -back.days]
+        buffer.write("\t".join(str(f) for f in fields) + "\n")
     with connection.cursor() as cursor, cursor.cursor.copy("COPY bench_plan FROM STDIN") as copy:
         copy.write(buffer.getvalue())
     sql("ANALYZE bench_plan")
 
-    for kind, proposal in templates.items():
-        process, tasks, edges = template_rows(proposal)
-        co_rows = "AND p.co_id IS NOT NULL"
-        # the proposal, its proposers and co-handler
-        copy_template(
-            "proposals_proposal",
-            kind,
-            proposal.pk,
-            {
-                "id": "p.proposal_id",
+    (kjj_officer, kjj_head), (kx_officer, kx_head) = people_of(kjj), people_of(kx)
+    maps = {
+        UNITS: {kjj.pk: "p.lead_id", kx.pk: "p.co_id"},
+        PEOPLE: {
+            kjj_officer.pk: "p.lead_officer",
+            kjj_head.pk: "p.lead_head",
+            kx_officer.pk: "p.co_officer",
+            kx_head.pk: "p.co_head",
+        },
+        ("group_id",): {kjj.group_id: "p.lead_group", kx.group_id: "p.co_group"},
+    }
+    for kind, ids in found.items():
+
+        def ref(expr, table, ids=ids):
+            """The clone's id of the template row ``expr`` names in ``table`` (NULL if none)."""
+            if not ids[table]:
+                return "NULL"
+            whens = " ".join(f"WHEN '{old}' THEN {index}" for index, old in enumerate(ids[table]))
+            return f"({bases[table]} + p.n * {strides[table]} + CASE ({expr})::text {whens} END)"
+
+        def mapped(name, data_type, table):
+            keep = f"t.{name}"
+            text = "::text" if data_type == "character varying" else ""
+            if name == "id":
+                return ref("t.id", table)
+            if name in REFERENCES:
+                return f"COALESCE({ref(keep, REFERENCES[name])}, {keep})"
+            if name in OBJECTS:
+                type_column = OBJECTS[name]
+                whens = " ".join(f"WHEN {pk} THEN {ref(keep, other)}{text}" for pk, other in types.items())
+                return f"COALESCE(CASE t.{type_column} {whens} END, {keep})"
+            for names, values in maps.items():
+                if name in names:
+                    whens = " ".join(f"WHEN {old} THEN {new}" for old, new in values.items())
+                    return f"CASE {keep} {whens} ELSE {keep} END"
+            if name == "data" and table == "viewflow_task":
+                data = keep
+                for key, other in DATA_KEYS.items():
+                    new = f"COALESCE({ref(f't.data ->> {key!r}', other)}, (t.data ->> {key!r})::bigint)"
+                    data = (
+                        f"CASE WHEN t.data ? '{key}' THEN jsonb_set({data}, '{{{key}}}', to_jsonb({new})) "
+                        f"ELSE {data} END"
+                    )
+                return data
+            if data_type == "timestamp with time zone":
+                return f"t.{name} + p.shift"
+            if data_type == "date":
+                return f"t.{name} + p.shift_days"
+            return keep
+
+        overrides = {
+            "proposals_proposal": {
                 "session": "'基准克隆'",
                 "number": "p.n::text",
                 "title": "'关于基准测试克隆事项' || p.n || '的建议'",
-                "lead_department_id": "p.lead_id",
-                "signed_for_by_id": "CASE WHEN t.signed_for_by_id IS NULL THEN NULL ELSE p.lead_officer END",
             },
-        )
-        for proposer in proposal.proposers.all():
-            copy_template(
-                "proposals_proposer", kind, proposer.pk, {"id": None, "proposal_id": "p.proposal_id"}
-            )
-        sql(
-            "INSERT INTO proposals_proposal_co_departments (proposal_id, department_id) "
-            "SELECT proposal_id, co_id FROM bench_plan WHERE kind = %s AND co_id IS NOT NULL",
-            [kind],
-        )
-        # the process, its tasks and their links
-        copy_template(
-            "viewflow_process",
-            kind,
-            process.pk,
-            {"id": "p.process_id", "artifact_object_id": "p.proposal_id"},
-        )
-        deadline_id = sql_value(
-            "SELECT id FROM escalation_deadline WHERE task_id = %s", [tasks["sign_for"].pk]
-        )
-        for role, task in tasks.items():
-            copy_template(
-                "viewflow_task",
-                kind,
-                task.pk,
-                {
-                    "id": f"p.task_id + {TASK_SLOTS[role]}",
-                    "process_id": "p.process_id",
-                    "owner_id": "CASE WHEN t.owner_id IS NULL THEN NULL ELSE p.lead_officer END",
-                    "owner_permission_obj_pk": "CASE WHEN t.owner_permission_obj_pk IS NULL THEN NULL "
-                    "ELSE p.proposal_id::text END",
-                    "data": "CASE WHEN t.data ? 'deadline' THEN jsonb_set(t.data, '{deadline}', "
-                    "to_jsonb(p.deadline_id)) ELSE t.data END",
-                },
-            )
-        slot = {task.pk: TASK_SLOTS[role] for role, task in tasks.items()}
-        for from_task, to_task in edges:
-            sql(
-                "INSERT INTO viewflow_task_previous (from_task_id, to_task_id) "
-                "SELECT task_id + %s, task_id + %s FROM bench_plan WHERE kind = %s",
-                [slot[from_task], slot[to_task], kind],
-            )
-        # the deadline and its notices
-        copy_template(
-            "escalation_deadline",
-            kind,
-            deadline_id,
-            {
-                "id": "p.deadline_id",
-                "task_id": f"p.task_id + {TASK_SLOTS['sign_for']}",
-                "object_id": "p.proposal_id",
-                "department_id": "p.lead_id",
+            "escalation_notice": {
+                "number": f"{notice_number} + {ref('t.id', 'escalation_notice')}",
+                "year": "EXTRACT(YEAR FROM t.issued_at + p.shift)::int",
+                "subject_title": "'第' || p.n || '号建议《关于基准测试克隆事项' || p.n || '的建议》'",
+                "department_name": "p.lead_name",
+                # rendered long ago, as history is
+                "pdf": "'notices/bench/clone.pdf'",
+                "pdf_sha256": "repeat('0', 64)",
+                "pdf_rendered_at": "t.issued_at + p.shift",
             },
-        )
-        for notice in Notice.objects.filter(deadline_id=deadline_id):
-            copy_template(
-                "escalation_notice",
-                kind,
-                notice.pk,
-                {
-                    "id": "p.notice_id",
-                    "deadline_id": "p.deadline_id",
-                    "number": "p.notice_number",
-                    "year": "EXTRACT(YEAR FROM t.issued_at + p.shift)::int",
-                    "subject_title": "'第' || p.n || '号建议《关于基准测试克隆事项' || p.n || '的建议》'",
-                    "department_name": "p.lead_name",
-                    # rendered long ago, as history is
-                    "pdf": "'notices/bench/clone.pdf'",
-                    "pdf_sha256": "repeat('0', 64)",
-                    "pdf_rendered_at": "t.issued_at + p.shift",
-                },
-            )
-        # object permissions of the lead and co-handling departments' groups
-        for perm_id, group_id, _object_pk in sql_rows(
-            "SELECT id, group_id, object_pk FROM guardian_groupobjectpermission "
-            "WHERE content_type_id = %s AND object_pk = %s",
-            [proposal_type.pk, str(proposal.pk)],
-        ):
-            lead = group_id == kjj.group_id
-            copy_template(
-                "guardian_groupobjectpermission",
-                kind,
-                perm_id,
-                {
-                    "id": None,
-                    "group_id": "p.lead_group" if lead else "p.co_group",
-                    "object_pk": "p.proposal_id::text",
-                },
-                where="" if lead else co_rows,
-            )
-        # the audit trail
-        for event_id, department_id, actor_id in sql_rows(
-            "SELECT id, department_id, actor_id FROM accounts_auditevent "
-            "WHERE content_type_id = %s AND object_id = %s",
-            [proposal_type.pk, str(proposal.pk)],
-        ):
-            co_event = department_id == kx.pk
-            remap = {"id": None, "object_id": "p.proposal_id::text"}
-            if department_id in (kjj.pk, kx.pk):
-                remap["department_id"] = "p.co_id" if co_event else "p.lead_id"
-            if actor_id is not None and actor_id == tasks["sign_for"].owner_id:
-                remap["actor_id"] = "p.lead_officer"  # the officer who signed for
-            copy_template("accounts_auditevent", kind, event_id, remap, where=co_rows if co_event else "")
-        # the in-product messages (e-mail and SMS rows are outbox history the pages never read)
-        template_people = {
-            person.pk: ("lead", slot_name)
-            for slot_name, person in zip(("officer", "head"), people_of(kjj), strict=True)
-        } | {
-            person.pk: ("co", slot_name)
-            for slot_name, person in zip(("officer", "head"), people_of(kx), strict=True)
+            # the in-product messages (e-mail and SMS rows are outbox history the pages never read)
+            "notifications_notification": {
+                "idempotency_key": f"'bench:' || {ref('t.id', 'notifications_notification')}",
+                "url": f"'/proposals/' || {ref(ids['proposals_proposal'][0], 'proposals_proposal')} || '/'",
+                # old messages have been read; those of the open items mostly not
+                "read_at": "CASE WHEN p.kind = 'open' AND mod(p.n, 4) <> 0 THEN NULL "
+                "ELSE t.created_at + p.shift END",
+            },
         }
-        for message_id, recipient_id in sql_rows(
-            "SELECT id, recipient_id FROM notifications_notification WHERE channel = 'in_app' AND url = %s",
-            [proposal.get_absolute_url()],
-        ):
-            side, person = template_people.get(recipient_id, (None, None))
-            copy_template(
-                "notifications_notification",
-                kind,
-                message_id,
-                {
-                    "id": None,
-                    "recipient_id": f"p.{side}_{person}" if side else "t.recipient_id",
-                    "idempotency_key": f"'bench:' || p.n || ':{message_id}'",
-                    "url": "'/proposals/' || p.proposal_id || '/'",
-                    # old messages have been read; those of the open items mostly not
-                    "read_at": "CASE WHEN p.kind = 'open' AND mod(p.n, 4) <> 0 THEN NULL "
-                    "ELSE t.created_at + p.shift END",
-                },
-                where=co_rows if side == "co" else "",
-            )
+        with transaction.atomic():  # the foreign keys are checked at the end
+            for table in tables:
+                if not ids[table]:
+                    continue
+                names, values = [], []
+                for name, data_type in columns(table):
+                    names.append(name)
+                    values.append(overrides.get(table, {}).get(name) or mapped(name, data_type, table))
+                sql(
+                    f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
+                    f"FROM {table} t JOIN bench_plan p ON p.kind = %s WHERE t.id = ANY(%s)",
+                    [kind, ids[table]],
+                )
     sql("DROP TABLE bench_plan")
-    for table in (
-        "proposals_proposal",
-        "viewflow_process",
-        "viewflow_task",
-        "viewflow_task_previous",
-        "escalation_deadline",
-        "escalation_notice",
-        "guardian_groupobjectpermission",
-        "accounts_auditevent",
-        "notifications_notification",
-        "proposals_proposer",
-        "proposals_proposal_co_departments",
-    ):
+    for table in tables:
         sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
         sql(f"ANALYZE {table}")
 
@@ -586,15 +567,17 @@ def shape(proposal_pk):
     """What a proposal's rows look like, ids aside: to check a clone against a real one."""
     return sql_rows(
         "SELECT t.flow_task, t.flow_task_type, t.status, t.owner_id IS NOT NULL, "
-        "t.owner_permission_obj_pk = p.artifact_object_id::text, t.data - 'deadline', "
+        "t.owner_permission_obj_pk IN (SELECT id::text FROM proposals_reply r WHERE r.proposal_id = %s "
+        " UNION SELECT id::text FROM proposals_cohandlingopinion o WHERE o.proposal_id = %s), "
+        "t.data - 'deadline' - 'opinion', "
         "(SELECT COUNT(*) FROM viewflow_task_previous e WHERE e.from_task_id = t.id), "
         "(SELECT COUNT(*) FROM escalation_deadline d "
         " WHERE d.task_id = t.id AND d.object_id = p.artifact_object_id), "
         "(t.data ->> 'deadline')::bigint IN "
         " (SELECT id FROM escalation_deadline d WHERE d.object_id = p.artifact_object_id) "
         "FROM viewflow_task t JOIN viewflow_process p ON p.id = t.process_id "
-        "WHERE p.artifact_object_id = %s ORDER BY t.flow_task, t.status",
-        [proposal_pk],
+        "WHERE p.artifact_content_type_id = %s AND p.artifact_object_id = %s ORDER BY t.id",
+        [proposal_pk, proposal_pk, ContentType.objects.get_for_model(Proposal).pk, proposal_pk],
     )
 
 
@@ -979,16 +962,11 @@ def main():
 
             say("Cloning the real rows in SQL")
             started = time.perf_counter()
-            rows = plan(
-                departments,
-                kx,
-                small_sizes["proposals"],
-                small_sizes["tasks"],
-                args.proposals,
-                args.tasks,
-                rng,
-            )
-            clone(rows, templates, kjj, kx)
+            found = {}
+            for kind, proposal in templates.items():
+                found[kind], types = template_rows(proposal)
+            rows = plan(departments, kx, small_sizes, args.proposals, args.tasks, found, rng)
+            clone(rows, found, types, kjj, kx)
             clones_check(templates)
             sql("VACUUM ANALYZE")
             full_sizes = census(kjj)
