@@ -926,6 +926,7 @@ def main():
         action="store_true",
         help="measure only the sign-for completions, at the small size (no pages, no cloning)",
     )
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database to study it")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench/desk.py needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -1029,9 +1030,15 @@ def main():
     finally:
         overrides.disable()
         cache.clear()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            connection.close()
+            connection.settings_dict["NAME"] = old_name
+            say(f"Kept the scratch database {settings.DATABASES['default']['TEST']['NAME']}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            say("Dropped the scratch database")
         purged = celery_app.control.purge()
-        say(f"Dropped the scratch database; purged {purged} queued messages")
+        say(f"Purged {purged} queued messages")
 
 
 if __name__ == "__main__":

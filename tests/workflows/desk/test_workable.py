@@ -1,6 +1,7 @@
 """The one-task check that guards one-click steps decides as the queue and inbox lists do."""
 
 import pytest
+from guardian.shortcuts import assign_perm
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -54,3 +55,18 @@ def test_the_one_task_check_agrees_with_the_lists(
     assert not decided[("kx_officer", "queued")]  # a co-handler reads but does not sign for
     assert decided[("jyj_officer", "elsewhere")] and not decided[("jyj_officer", "queued")]
     assert tasks["done"].status == STATUS.DONE
+
+
+def test_a_permission_held_in_person_queues_the_task_only_for_its_own_codename(tasks, jyj_officer):
+    """The queue matches the task's owner permission by its codename on the task's object: a
+    permission granted to one person counts, another permission on the same object does not."""
+    task = tasks["queued"]
+    reply = task.owner_permission_obj
+    assert task.owner_permission == "proposals.handle_reply"
+    assign_perm("proposals.sign_off_reply", jyj_officer, reply)
+    assert not tasks_queue_for_user(jyj_officer).filter(pk=task.pk).exists()
+    assert not task_workable_by(jyj_officer, task)
+    assign_perm("proposals.handle_reply", jyj_officer, reply)
+    jyj_officer = type(jyj_officer).objects.get(pk=jyj_officer.pk)  # guardian caches per user
+    assert tasks_queue_for_user(jyj_officer).filter(pk=task.pk).exists()
+    assert task_workable_by(jyj_officer, task)
