@@ -11,6 +11,7 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import StrIndex, Substr
 from django.urls import reverse
+from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -129,8 +130,9 @@ _PROCESS, _TASK = 987654321, 123456789
 
 
 def inbox_rows(tasks, *, urls=True):
-    """Task rows with their subject, deadline and row template (and with ``urls``, the links that
-    open and take each task), in a fixed number of queries and one ``reverse()`` per flow node."""
+    """Task rows with their subject, deadline (``row_deadline``, ``row_light``) and row template
+    (and with ``urls``, the links that open and take each task), in a fixed number of queries and
+    one ``reverse()`` per flow node."""
     entries = registry.processes()
     # one queryset per subject model: several processes may share one (a duty's flows)
     subjects = {}
@@ -144,9 +146,15 @@ def inbox_rows(tasks, *, urls=True):
     )
     patterns = {}
     take = reverse("desk:task_take", args=[_TASK]) if urls else ""
+    today = timezone.localdate()
     for task in rows:
         entry = registry.entry_for_flow(task.flow_task.flow_class)
         task.row_template = entry.row_template
+        task.subject = task.process.artifact
+        # what the row shows of the step's deadline, read once here rather than through the
+        # template's look-ups (a task without one would raise and be silenced, row by row)
+        task.row_deadline = getattr(task, "deadline", None)
+        task.row_light = task.row_deadline.light_on(today) if task.row_deadline else None
         if urls:
             if task.flow_task not in patterns:
                 one_click = entry.one_click.get(task.flow_task.name)

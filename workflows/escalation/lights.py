@@ -65,5 +65,6 @@ def lights_of(subjects, user):
 
 def light_worst(deadlines):
     """The light of an item: the worst light among its deadlines, green when it has none."""
-    lights = [deadline.current_light for deadline in deadlines]
+    today = timezone.localdate()
+    lights = [deadline.light_on(today) for deadline in deadlines]
     return max(lights, key=LIGHT_SEVERITY.__getitem__, default=Light.GREEN)

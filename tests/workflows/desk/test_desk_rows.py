@@ -1,0 +1,51 @@
+"""What a row of the desk shows: the subject, the step, the department and date its deadline
+holds, and the light, red as soon as the date has passed."""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.urls import reverse
+
+from tasks.proposals.flows import ProposalFlow
+from tests.factories import register_and_assign
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def queue_row(page, title):
+    section = page.split('id="department-queue"', 1)[1]
+    rows = [row for row in re.findall(r"<tr>(.*?)</tr>", section, re.S) if title in row]
+    assert len(rows) == 1, rows
+    return re.sub(r"\s+", " ", rows[0])
+
+
+def test_a_queue_row_shows_its_deadline_and_turns_red_once_it_has_passed(client, kjj, kjj_officer):
+    with time_machine.travel(datetime.datetime(2024, 2, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
+        proposal = register_and_assign(lead=kjj, title="关于桌面行的建议")
+    deadline = proposal.tasks().get(flow_task=ProposalFlow.sign_for).deadline
+    with time_machine.travel(datetime.datetime(2024, 2, 6, 9, 0, tzinfo=SHANGHAI), tick=False):
+        client.force_login(kjj_officer)  # in the travelled time: the session's idle clock
+        row = queue_row(client.get(reverse("desk:index")).content.decode(), "关于桌面行的建议")
+    assert f'href="{proposal.get_absolute_url()}"' in row
+    assert f"<td>{kjj}</td>" in row
+    assert f"<td>{deadline.due:%Y-%m-%d}</td>" in row
+    assert 'class="light light--green"' in row
+    assert 'name="csrfmiddlewaretoken"' in row
+    late = datetime.datetime.combine(deadline.due + datetime.timedelta(days=1), datetime.time(9), SHANGHAI)
+    with time_machine.travel(late, tick=False):
+        client.force_login(kjj_officer)
+        row = queue_row(client.get(reverse("desk:index")).content.decode(), "关于桌面行的建议")
+    assert 'class="light light--red"' in row
+
+
+def test_a_step_without_a_deadline_shows_dashes(client, kjj, kjj_officer):
+    """As the secretariat's review, which has no deadline of a department."""
+    proposal = register_and_assign(lead=kjj, title="关于无期限步骤的建议")
+    task = proposal.tasks().get(flow_task=ProposalFlow.sign_for)
+    task.deadline.delete()
+    client.force_login(kjj_officer)
+    row = queue_row(client.get(reverse("desk:index")).content.decode(), "关于无期限步骤的建议")
+    assert row.count("<td>—</td>") == 3
+    assert "light--" not in row
