@@ -14,6 +14,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.access import (
+    ListPaginator,
     SecretariatRequiredMixin,
     departments_of,
     is_secretariat,
@@ -54,6 +55,7 @@ class ProposalListView(LoginRequiredMixin, generic.ListView):
     template_name = "proposals/proposal_list.html"
     context_object_name = "proposals"
     paginate_by = 50
+    paginator_class = ListPaginator
 
     def get_queryset(self):
         user = self.request.user

@@ -129,21 +129,24 @@ def tasks_taken_in_department(user):
 _PROCESS, _TASK = 987654321, 123456789
 
 
-def inbox_rows(tasks, *, urls=True):
-    """Task rows with their subject, deadline (``row_deadline``, ``row_light``) and row template
-    (and with ``urls``, the links that open and take each task), in a fixed number of queries and
-    one ``reverse()`` per flow node."""
-    entries = registry.processes()
+def tasks_with_rows(tasks):
+    """``tasks`` with what their rows show loaded along: the process, the deadline with its
+    department, and the subject of each process (one query per subject model)."""
     # one queryset per subject model: several processes may share one (a duty's flows)
     subjects = {}
-    for entry in entries:
+    for entry in registry.processes():
         queryset = entry.subjects()
         subjects.setdefault(queryset.model, queryset)
-    rows = list(
-        tasks.select_related("process", "deadline__department").prefetch_related(
-            GenericPrefetch("process__artifact", list(subjects.values()))
-        )
+    return tasks.select_related("process", "deadline__department").prefetch_related(
+        GenericPrefetch("process__artifact", list(subjects.values()))
     )
+
+
+def inbox_rows(tasks, *, urls=True):
+    """The rows of ``tasks`` (from ``tasks_with_rows``, or a page of them) with their subject,
+    deadline (``row_deadline``, ``row_light``) and row template, and with ``urls`` the links that
+    open and take each task: no query, one ``reverse()`` per flow node."""
+    rows = list(tasks)
     patterns = {}
     take = reverse("desk:task_take", args=[_TASK]) if urls else ""
     today = timezone.localdate()
@@ -182,7 +185,7 @@ def pending_work(user):
     first; and for the secretariat, how many extension requests await a decision."""
     tasks = {}
     for queryset in (tasks_inbox_for_user(user), tasks_queue_for_user(user)):
-        for task in inbox_rows(queryset.order_by("created"), urls=False):
+        for task in inbox_rows(tasks_with_rows(queryset.order_by("created")), urls=False):
             tasks[task.pk] = task
     far = datetime.date.max
     ordered = sorted(

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
-from accounts.access import SecretariatRequiredMixin, is_secretariat, require_secretariat
+from accounts.access import ListPaginator, SecretariatRequiredMixin, is_secretariat, require_secretariat
 from workflows.desk import inbox
 from workflows.desk.forms import DeskOrderForm
 from workflows.engine import task_activation
@@ -38,7 +37,8 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
     paginate_by = 30
 
     def page(self, tasks, parameter, order):
-        page = Paginator(tasks.order_by(*order), self.paginate_by).get_page(self.request.GET.get(parameter))
+        paginator = ListPaginator(inbox.tasks_with_rows(tasks).order_by(*order), self.paginate_by)
+        page = paginator.get_page(self.request.GET.get(parameter))
         page.rows = inbox.inbox_rows(page.object_list)
         page.parameter = parameter
         query = self.request.GET.copy()

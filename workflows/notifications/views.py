@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django.views.decorators.http import require_POST
 
+from accounts.access import ListPaginator
 from workflows.notifications import access, outbox
 
 
@@ -16,6 +17,7 @@ class NotificationListView(LoginRequiredMixin, generic.ListView):
     template_name = "notifications/notification_list.html"
     context_object_name = "notifications"
     paginate_by = 30
+    paginator_class = ListPaginator
 
     def get_queryset(self):
         return access.notifications_for_user(self.request.user)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tasks.proposals.flows import ProposalFlow
 from tests.factories import register_and_assign
+from workflows.desk.views import HomeView
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -49,3 +50,20 @@ def test_a_step_without_a_deadline_shows_dashes(client, kjj, kjj_officer):
     row = queue_row(client.get(reverse("desk:index")).content.decode(), "关于无期限步骤的建议")
     assert row.count("<td>—</td>") == 3
     assert "light--" not in row
+
+
+def test_the_pages_of_the_queue_hold_every_task_once_in_either_order(client, kjj, kjj_officer, monkeypatch):
+    """Pages past the middle are read from the end (``ListPaginator``): every page of either
+    order, oldest first or soonest deadline first, together hold each task exactly once."""
+    monkeypatch.setattr(HomeView, "paginate_by", 2)
+    titles = [f"关于分页第{number}项的建议" for number in range(7)]
+    for number, title in enumerate(titles):
+        register_and_assign(lead=kjj, title=title, number=str(number))
+    client.force_login(kjj_officer)
+    for sort in ("created", "due"):
+        shown = []
+        for page in range(1, 5):
+            html = client.get(reverse("desk:index"), {"sort": sort, "queue": page}).content.decode()
+            section = html.split('id="department-queue"', 1)[1]
+            shown += re.findall(r"关于分页第\d项的建议", section)
+        assert sorted(shown) == sorted(titles), sort
