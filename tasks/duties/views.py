@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from accounts.access import CountedPaginator, is_secretariat, require_secretariat
+from accounts.access import CountedPaginator, ListPaginator, is_secretariat, require_secretariat
 from accounts.audit import audit_timeline
 from tasks.duties import access, assignment, steps
 from tasks.duties.flows import DutyFlow
@@ -98,6 +98,7 @@ class DutyTableListView(LoginRequiredMixin, generic.ListView):
     template_name = "duties/table_list.html"
     context_object_name = "tables"
     paginate_by = 30
+    paginator_class = ListPaginator
 
     def get_queryset(self):
         return (
