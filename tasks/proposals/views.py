@@ -76,8 +76,12 @@ class ProposalListView(LoginRequiredMixin, generic.ListView):
         # subquery per proposal of the whole list
         shown = context["object_list"]
         lights = lights_of(shown, self.request.user)
+        # labels once a page: get_FOO_display rebuilds the field's choices at every call
+        kinds = {value: str(label) for value, label in Proposal.Kind.choices}
+        statuses = {value: str(label) for value, label in Proposal.Status.choices}
         for proposal in shown:
             proposal.light = lights[proposal.pk]
+            proposal.kind_label, proposal.status_label = kinds[proposal.kind], statuses[proposal.status]
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(filter_form=self.filter_form, query=query.urlencode())

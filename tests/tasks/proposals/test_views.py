@@ -1,9 +1,11 @@
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from tasks.proposals.models import Proposal
 from tests.factories import register_and_assign
@@ -181,3 +183,16 @@ def test_the_proposal_list_filters_sorts_and_pages(client, kjj, kjj_officer):
     assert second.count("测试建议") == 5
     handling = client.get(reverse("proposals:index"), {"status": "handling"}).content.decode()
     assert "测试建议" not in handling
+
+
+def test_the_list_labels_each_row_with_its_kind_status_and_light(client, kjj, kjj_officer):
+    proposal = register_and_assign(lead=kjj, title="关于列表标签的建议")
+    client.force_login(kjj_officer)
+    page = client.get(reverse("proposals:index")).content.decode()
+    rows = [row for row in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "关于列表标签的建议" in row]
+    row = re.sub(r"\s+", " ", rows[0])
+    with translation.override("zh-hans"):
+        kind, status = str(proposal.get_kind_display()), str(proposal.get_status_display())
+    assert f"<td>{kind} {proposal.number}</td>" in row
+    assert f"<td>{status}</td>" in row
+    assert 'class="light light--green"' in row
