@@ -70,3 +70,11 @@ def test_a_permission_held_in_person_queues_the_task_only_for_its_own_codename(t
     jyj_officer = type(jyj_officer).objects.get(pk=jyj_officer.pk)  # guardian caches per user
     assert tasks_queue_for_user(jyj_officer).filter(pk=task.pk).exists()
     assert task_workable_by(jyj_officer, task)
+
+
+def test_a_department_task_is_found_workable_in_one_query(tasks, kjj_officer, django_assert_num_queries):
+    """The object permission is asked first: the global permissions (two queries) only when it
+    is missing."""
+    officer = type(kjj_officer).objects.get(pk=kjj_officer.pk)  # nothing cached on the user
+    with django_assert_num_queries(1):
+        assert task_workable_by(officer, tasks["queued"])
