@@ -916,6 +916,19 @@ def report(small, full, sizes):
     return grew
 
 
+def scratch_end(old_name, *, keep):
+    """Drop the scratch database (or with ``keep``, leave it to study) and purge the messages
+    the run queued."""
+    if keep:
+        connection.close()
+        connection.settings_dict["NAME"] = old_name
+        say(f"Kept the scratch database {settings.DATABASES['default']['TEST']['NAME']}")
+    else:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        say("Dropped the scratch database")
+    say(f"Purged {celery_app.control.purge()} queued messages")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proposals", type=int, default=PROPOSALS)
@@ -1030,15 +1043,7 @@ def main():
     finally:
         overrides.disable()
         cache.clear()
-        if args.keep:
-            connection.close()
-            connection.settings_dict["NAME"] = old_name
-            say(f"Kept the scratch database {settings.DATABASES['default']['TEST']['NAME']}")
-        else:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-            say("Dropped the scratch database")
-        purged = celery_app.control.purge()
-        say(f"Purged {purged} queued messages")
+        scratch_end(old_name, keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -57,12 +57,12 @@ from bench.desk import (  # noqa: E402
     percentile,
     queries_summary,
     say,
+    scratch_end,
     sql,
     sql_rows,
     sql_value,
     units,
 )
-from config.celery import app as celery_app  # noqa: E402
 from demo.loader import demo_load  # noqa: E402
 from tasks.duties.assignment import duty_assign  # noqa: E402
 from tasks.duties.holders import table_departments_rebuild  # noqa: E402
@@ -347,14 +347,7 @@ def main():
     finally:
         overrides.disable()
         cache.clear()
-        if args.keep:
-            connection.close()
-            connection.settings_dict["NAME"] = old_name
-            say(f"Kept the scratch database {settings.DATABASES['default']['TEST']['NAME']}")
-        else:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        purged = celery_app.control.purge()
-        say(f"Purged {purged} queued messages")
+        scratch_end(old_name, keep=args.keep)
 
 
 if __name__ == "__main__":
