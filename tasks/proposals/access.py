@@ -9,8 +9,8 @@ from accounts.models import Role
 from tasks.proposals.models import Proposal, ProposalAttachment, ProposalProcess, Reply
 
 
-def proposals_for_user(user):
-    return scoped_for_user(user, Proposal, ["lead_department", "co_departments"])
+def proposals_for_user(user, *, unordered=False):
+    return scoped_for_user(user, Proposal, ["lead_department", "co_departments"], unordered=unordered)
 
 
 def proposal_registers(user):

@@ -14,7 +14,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.access import (
-    ListPaginator,
+    CountedPaginator,
     SecretariatRequiredMixin,
     departments_of,
     is_secretariat,
@@ -55,20 +55,27 @@ class ProposalListView(LoginRequiredMixin, generic.ListView):
     template_name = "proposals/proposal_list.html"
     context_object_name = "proposals"
     paginate_by = 50
-    paginator_class = ListPaginator
 
     def get_queryset(self):
-        user = self.request.user
         self.filter_form = ProposalFilterForm(self.request.GET)
-        filters = self.filter_form.filters(self.request)
-        proposals = access.proposals_for_user(user)
+        self.filters = self.filter_form.filters(self.request)
+        proposals = self.filtered(access.proposals_for_user(self.request.user))
+        proposals = proposals.order_by(*ProposalFilterForm.SORTS[self.filters.get("sort", "-registered_at")])
+        return proposals.select_related("lead_department").prefetch_related("proposers")
+
+    def filtered(self, proposals):
+        filters = self.filters
         if "q" in filters:
             proposals = proposals.filter(Q(number=filters["q"]) | Q(title__contains=filters["q"]))
         for field in ("kind", "status"):
             if field in filters:
                 proposals = proposals.filter(**{field: filters[field]})
-        proposals = proposals.order_by(*ProposalFilterForm.SORTS[filters.get("sort", "-registered_at")])
-        return proposals.select_related("lead_department").prefetch_related("proposers")
+        return proposals
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # counted in the form PostgreSQL reads fastest whole (see ``scoped_for_user``)
+        counted = self.filtered(access.proposals_for_user(self.request.user, unordered=True))
+        return CountedPaginator(queryset, per_page, count_list=counted, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

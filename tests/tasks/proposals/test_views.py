@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tasks.proposals.models import Proposal
+from tasks.proposals.views import ProposalListView
 from tests.factories import register_and_assign
 from workflows.escalation import dispatcher
 
@@ -196,3 +197,22 @@ def test_the_list_labels_each_row_with_its_kind_status_and_light(client, kjj, kj
     assert f"<td>{kind} {proposal.number}</td>" in row
     assert f"<td>{status}</td>" in row
     assert 'class="light light--green"' in row
+
+
+def test_the_list_counts_what_it_pages_for_a_co_handler(client, kjj, kx, jyj, kx_officer, monkeypatch):
+    """The count comes from another form of the same query (``CountedPaginator``): led and
+    co-handled proposals, filtered alike, and nobody else's."""
+    monkeypatch.setattr(ProposalListView, "paginate_by", 2)
+    register_and_assign(lead=kx, number="1", title="科协主办甲")
+    register_and_assign(lead=kjj, co_handlers=[kx], number="2", title="科协协办乙")
+    register_and_assign(lead=kjj, co_handlers=[kx], number="3", title="科协协办丙")
+    register_and_assign(lead=jyj, number="4", title="教育局主办丁")
+    client.force_login(kx_officer)
+    shown = []
+    for page in (1, 2):
+        html = client.get(reverse("proposals:index"), {"page": page}).content.decode()
+        assert f"第{page}页，共2页，共3项" in html
+        shown += re.findall(r"科协(?:主办|协办)[甲乙丙]|教育局主办丁", html)
+    assert sorted(shown) == sorted(["科协主办甲", "科协协办乙", "科协协办丙"])
+    filtered = client.get(reverse("proposals:index"), {"q": "协办"}).content.decode()
+    assert "教育局主办丁" not in filtered and "科协主办甲" not in filtered
