@@ -1,6 +1,7 @@
 """The one-task check that guards one-click steps decides as the queue and inbox lists do."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from guardian.shortcuts import assign_perm
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -78,3 +79,17 @@ def test_a_department_task_is_found_workable_in_one_query(tasks, kjj_officer, dj
     officer = type(kjj_officer).objects.get(pk=kjj_officer.pk)  # nothing cached on the user
     with django_assert_num_queries(1):
         assert task_workable_by(officer, tasks["queued"])
+
+
+def test_a_permission_held_on_every_object_queues_the_task(tasks, jyj_officer):
+    """In person or through a group: the queue reads the global permissions in its own query."""
+    task = tasks["queued"]
+    assert not tasks_queue_for_user(jyj_officer).filter(pk=task.pk).exists()
+    handle = Permission.objects.get(content_type__app_label="proposals", codename="handle_reply")
+    group = Group.objects.create(name="全局办理")
+    group.permissions.add(handle)
+    jyj_officer.groups.add(group)
+    assert tasks_queue_for_user(jyj_officer).filter(pk=task.pk).exists()
+    jyj_officer.groups.remove(group)
+    jyj_officer.user_permissions.add(handle)
+    assert tasks_queue_for_user(jyj_officer).filter(pk=task.pk).exists()
