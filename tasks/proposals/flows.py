@@ -30,10 +30,13 @@ class OpinionNode(flow.View):
     opinion row carries the permission."""
 
     def calc_owner_permission_obj(self, activation):
-        # with what the ladder's terms read next (``ProposalFlow.opinion_terms``)
-        return CoHandlingOpinion.objects.select_related("proposal", "department").get(
-            pk=activation.task.data["opinion"]
-        )
+        # with what the ladder's terms read next (``ProposalFlow.opinion_terms``), from the
+        # opinions the fan-out has just read
+        pk = activation.task.data["opinion"]
+        for opinion in activation.process.proposal_reply.opinions_read():
+            if opinion.pk == pk:
+                return opinion
+        return CoHandlingOpinion.objects.select_related("proposal", "department").get(pk=pk)
 
     def can_assign(self, user, task):
         if task.owner_id or not user.is_authenticated:
@@ -107,8 +110,7 @@ class ProposalFlow(flow.Flow):
         return activation.process
 
     def opinions_requested(self, activation):
-        reply = activation.process.proposal_reply
-        return [{"opinion": pk} for pk in reply.opinions.order_by("pk").values_list("pk", flat=True)]
+        return [{"opinion": opinion.pk} for opinion in activation.process.proposal_reply.opinions_read()]
 
     def is_awaiting_review(self, activation):
         return activation.process.proposal_reply.status == Reply.Status.REVIEW

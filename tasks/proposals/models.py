@@ -312,6 +312,18 @@ class Reply(models.Model):
         """B and C answers are answered again once what was planned is done."""
         return self.is_released and self.category in (self.Category.B, self.Category.C)
 
+    def opinions_read(self):
+        """The reply's opinions, with their departments and proposal, read once per reply object
+        (kept as its ``opinions.all()``): 签收 tells each co-handler, then the flow opens a step
+        and a deadline for each, all from one statement."""
+        models.prefetch_related_objects(
+            [self],
+            models.Prefetch(
+                "opinions", queryset=CoHandlingOpinion.objects.select_related("proposal", "department")
+            ),
+        )
+        return list(self.opinions.all())
+
 
 class CoHandlingOpinion(models.Model):
     """协办意见: a co-handler's written opinion to the lead department, within a month."""

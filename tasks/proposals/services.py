@@ -6,12 +6,13 @@ Assignment, which starts the flow, and reassignment are in ``assignment``; evalu
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import audit_record, audit_record_many
-from accounts.models import AuditEvent, Role, User
+from accounts.models import AuditEvent, Department, Role, User
 from accounts.services import object_perms_grant
 from tasks.proposals.letters import letter_template_for, reply_letter
 from tasks.proposals.models import CoHandlingOpinion, ContactRecord, Proposal, Proposer, Reply
@@ -24,12 +25,29 @@ def department_people(department, *roles):
     return User.objects.filter(is_active=True, department=department, roles__role__in=roles).distinct()
 
 
+def departments_people(departments, *roles):
+    """``department_people`` of several departments in one statement: {department id: [users]},
+    each department's people in the order ``department_people`` gives them. ``departments`` are
+    ids or a queryset of ids."""
+    people = {}
+    for user in User.objects.filter(
+        is_active=True, department__in=departments, roles__role__in=roles
+    ).distinct():
+        people.setdefault(user.department_id, []).append(user)
+    return people
+
+
 def secretariat_people():
     return User.objects.filter(is_active=True, roles__role=Role.SECRETARIAT).distinct()
 
 
 def _tell(people, *, proposal, subject, body, key):
     """A hand-over message to each of ``people`` (in the product, by e-mail and SMS)."""
+    notifications_store(_tell_rows(people, proposal=proposal, subject=subject, body=body, key=key))
+
+
+def _tell_rows(people, *, proposal, subject, body, key):
+    """The outbox rows of ``_tell``, for a step that stores several hand-overs at once."""
     rows = []
     for user in people:
         rows += message_rows(
@@ -41,7 +59,7 @@ def _tell(people, *, proposal, subject, body, key):
             key=key,
             sms=f"{proposal.full_title}：{body}",
         )
-    notifications_store(rows)
+    return rows
 
 
 REGISTRATION_FIELDS = (
@@ -215,14 +233,19 @@ def proposal_sign_for(*, proposal, user, reply=None):
         before={"status": Proposal.Status.ASSIGNED},
         after={"status": Proposal.Status.HANDLING},
     )
-    for opinion in reply.opinions.select_related("department"):
-        _tell(
-            department_people(opinion.department, Role.OFFICER, Role.HEAD),
+    # the opinions the flow opens a step for next, read once (``Reply.opinions_read``)
+    opinions = reply.opinions_read()
+    people = departments_people([opinion.department_id for opinion in opinions], Role.OFFICER, Role.HEAD)
+    rows = []
+    for opinion in opinions:
+        rows += _tell_rows(
+            people.get(opinion.department_id, []),
             proposal=proposal,
             subject="协办",
             body=f"{reply.department}已签收，请于{opinion.due:%Y年%-m月%-d日}前提出协办意见。",
             key=f"opinion:{opinion.pk}:asked",
         )
+    notifications_store(rows)
 
 
 @transaction.atomic
@@ -481,9 +504,14 @@ def reply_review(*, reply, user, release, comment=""):
     ):
         proposal.status = Proposal.Status.REPLIED
         proposal.save(update_fields=["status"])
-    departments = [reply.department, *proposal.co_departments.all()]
+    # the lead's people first, then the co-handlers' (one statement for all their departments)
+    people = departments_people(
+        Department.objects.filter(Q(pk=reply.department_id) | Q(co_handled_proposals=proposal)).values("pk"),
+        Role.OFFICER,
+    )
+    others = sorted(people.keys() - {reply.department_id})
     _tell(
-        [u for d in departments for u in department_people(d, Role.OFFICER)],
+        [user for pk in (reply.department_id, *others) for user in people.get(pk, [])],
         proposal=proposal,
         subject="答复已发出",
         body=f"{reply.department}的{reply.get_kind_display()}已审核发出。",

@@ -14,6 +14,7 @@ from viewflow.workflow.status import STATUS
 
 from workflows.desk.inbox import task_workable_by
 from workflows.engine import task_activation
+from workflows.escalation.deadlines import deadlines_opened_together
 
 
 @transaction.atomic
@@ -38,7 +39,8 @@ def step_complete(*, task, user, write, node=None, done_message=None, related=()
             task.status = STATUS.ASSIGNED
         write(task)
         activation.start(None)
-        activation.execute()
+        with deadlines_opened_together():  # the steps opened next, their deadlines together
+            activation.execute()
     return task
 
 

@@ -61,12 +61,14 @@ _together = threading.local()  # .pending: the deadlines ``deadlines_opened_toge
 @contextmanager
 def deadlines_opened_together():
     """Inside, each ``deadline_open`` holds its deadline back; on leaving, all are saved with
-    their first timers in three statements (an import opens a thousand steps, three statements
-    each otherwise). Nothing reads a new step's deadline before its process start is done."""
+    their first timers in three statements (an import opens a thousand steps, 签收 opens three,
+    three statements each otherwise). Nothing reads a new step's deadline before the block is
+    done: a process start, or a user's step completed (the steps it opens wait for people)."""
     if getattr(_together, "pending", None) is not None:  # an outer block saves them
         yield
         return
-    # only for blocks that start flows: a step finished inside would find no deadline to close;
+    # only for blocks that open steps without finishing them: a step finished inside would find
+    # no deadline to close;
     # and the tasks must not outlive a failure that drops their held deadlines
     if not connection.in_atomic_block:
         raise RuntimeError("deadlines_opened_together needs the caller's transaction")
