@@ -75,7 +75,7 @@ def test_a_click_that_lost_the_race_changes_nothing(proposal_277, kjj, kjj_offic
     assert (task.status, task.owner) == (STATUS.DONE, kjj_officer)
 
 
-SIGN_FOR_STATEMENTS = 25
+SIGN_FOR_STATEMENTS = 20
 
 
 def test_signing_for_through_the_services_costs_a_fixed_number_of_statements(proposal_277, kjj_officer):
