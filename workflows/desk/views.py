@@ -37,7 +37,11 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
     paginate_by = 30
 
     def page(self, tasks, parameter, order):
-        paginator = ListPaginator(inbox.tasks_with_rows(tasks).order_by(*order), self.paginate_by)
+        # the queue's permission filter reads every open task of the city's steps whatever the
+        # page: its first page counts them in the same pass
+        paginator = ListPaginator(
+            inbox.tasks_with_rows(tasks).order_by(*order), self.paginate_by, count_with_first_page=True
+        )
         page = paginator.get_page(self.request.GET.get(parameter))
         page.rows = inbox.inbox_rows(page.object_list)
         page.parameter = parameter
