@@ -68,15 +68,16 @@ def _proposal_letter(proposal, department, *, date, draft):
     )
 
 
-def reply_letter(reply: Reply) -> LetterData:
+def reply_letter(reply: Reply, *, template=None) -> LetterData:
     """The 答复函 of ``reply``: its text as the body, its letter fields, the template's defaults.
 
     The draft text starts with the salutation (the letter prints its own) and usually ends
     with the thanks, which then replaces the template's closing. A follow-up reply is a letter
-    of its own, titled as such.
+    of its own, titled as such. ``template`` is the department's letter template, when the
+    caller has read it already.
     """
     proposal = reply.proposal
-    template = letter_template_for(reply.department, proposal.kind)
+    template = template or letter_template_for(reply.department, proposal.kind)
     data = _proposal_letter(
         proposal,
         reply.department,
@@ -93,7 +94,7 @@ def reply_letter(reply: Reply) -> LetterData:
         result_category=reply.category,
         contact_person=reply.contact_person or template.contact_person,
         contact_phone=reply.contact_phone or template.contact_phone,
-        co_handlers=tuple(o.department.name for o in reply.opinions.select_related("department")),
+        co_handlers=tuple(o.department.name for o in reply.opinions_read()),
         copy_to=tuple(cc) or tuple(_lines(template.copy_to)),
         document_number=reply.letter_number,
     )

@@ -248,86 +248,86 @@ def proposal_sign_for(*, proposal, user, reply=None):
     notifications_store(rows)
 
 
-@transaction.atomic
 def opinion_give(*, opinion, text, user):
     """协办意见: the co-handler sends its opinion to the lead department."""
     if opinion.status != CoHandlingOpinion.Status.PENDING:
         raise ValidationError(_("This opinion has already been given or waived."))
     if not text.strip():
         raise ValidationError({"text": _("Write the opinion.")})
-    opinion.status = CoHandlingOpinion.Status.GIVEN
-    opinion.text = text
-    opinion.given_at = timezone.now()
-    opinion.given_by = user
-    opinion.save(update_fields=["status", "text", "given_at", "given_by"])
-    proposal = opinion.proposal
-    audit_record(
-        action=AuditEvent.Action.SUBMIT,
-        summary=f"{opinion.department}提出协办意见",
-        actor=user,
-        obj=proposal,
-        department=opinion.department,
-    )
-    _tell(
-        department_people(opinion.reply.department, Role.OFFICER),
-        proposal=proposal,
-        subject="协办意见",
-        body=f"{opinion.department}已提出协办意见。",
-        key=f"opinion:{opinion.pk}:given",
-    )
+    with transaction.atomic(savepoint=False):  # refused above, before any write
+        opinion.status = CoHandlingOpinion.Status.GIVEN
+        opinion.text = text
+        opinion.given_at = timezone.now()
+        opinion.given_by = user
+        opinion.save(update_fields=["status", "text", "given_at", "given_by"])
+        proposal = opinion.proposal
+        audit_record(
+            action=AuditEvent.Action.SUBMIT,
+            summary=f"{opinion.department}提出协办意见",
+            actor=user,
+            obj=proposal,
+            department=opinion.department,
+        )
+        _tell(
+            department_people(opinion.reply.department, Role.OFFICER),
+            proposal=proposal,
+            subject="协办意见",
+            body=f"{opinion.department}已提出协办意见。",
+            key=f"opinion:{opinion.pk}:given",
+        )
     return opinion
 
 
-@transaction.atomic
 def opinion_waive(*, opinion, reason, user):
     """The secretariat lets the lead department reply without this co-handler's opinion."""
     if opinion.status != CoHandlingOpinion.Status.PENDING:
         raise ValidationError(_("This opinion has already been given or waived."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for waiving the opinion.")})
-    opinion.status = CoHandlingOpinion.Status.WAIVED
-    opinion.waive_reason = reason
-    opinion.given_at = timezone.now()
-    opinion.given_by = user
-    opinion.save(update_fields=["status", "waive_reason", "given_at", "given_by"])
-    audit_record(
-        action=AuditEvent.Action.APPROVE,
-        summary=f"免予{opinion.department}协办意见：{reason}",
-        actor=user,
-        obj=opinion.proposal,
-        department=opinion.department,
-    )
-    _tell(
-        [
-            *department_people(opinion.department, Role.OFFICER),
-            *department_people(opinion.reply.department, Role.OFFICER),
-        ],
-        proposal=opinion.proposal,
-        subject="免予协办意见",
-        body=f"联席会议办公室已免予{opinion.department}的协办意见：{reason}",
-        key=f"opinion:{opinion.pk}:waived",
-    )
+    with transaction.atomic(savepoint=False):  # refused above, before any write
+        opinion.status = CoHandlingOpinion.Status.WAIVED
+        opinion.waive_reason = reason
+        opinion.given_at = timezone.now()
+        opinion.given_by = user
+        opinion.save(update_fields=["status", "waive_reason", "given_at", "given_by"])
+        audit_record(
+            action=AuditEvent.Action.APPROVE,
+            summary=f"免予{opinion.department}协办意见：{reason}",
+            actor=user,
+            obj=opinion.proposal,
+            department=opinion.department,
+        )
+        _tell(
+            [
+                *department_people(opinion.department, Role.OFFICER),
+                *department_people(opinion.reply.department, Role.OFFICER),
+            ],
+            proposal=opinion.proposal,
+            subject="免予协办意见",
+            body=f"联席会议办公室已免予{opinion.department}的协办意见：{reason}",
+            key=f"opinion:{opinion.pk}:waived",
+        )
     return opinion
 
 
-@transaction.atomic
 def contact_record(*, reply, contacted_on, way, person, view, user):
     """沟通联系: recorded before the reply; a re-handling needs a new one."""
     if reply.is_released:
         raise ValidationError(_("This reply has been released."))
     if contacted_on > timezone.localdate():
         raise ValidationError({"contacted_on": _("The date of the contact cannot be in the future.")})
-    record = ContactRecord.objects.create(
-        reply=reply, contacted_on=contacted_on, way=way, person=person, view=view, recorded_by=user
-    )
-    audit_record(
-        action=AuditEvent.Action.SUBMIT,
-        summary=f"{reply.department}与{person}沟通联系（{record.get_way_display()}）",
-        actor=user,
-        obj=reply.proposal,
-        department=reply.department,
-        restricted=True,
-    )
+    with transaction.atomic(savepoint=False):  # refused above, before any write
+        record = ContactRecord.objects.create(
+            reply=reply, contacted_on=contacted_on, way=way, person=person, view=view, recorded_by=user
+        )
+        audit_record(
+            action=AuditEvent.Action.SUBMIT,
+            summary=f"{reply.department}与{person}沟通联系（{record.get_way_display()}）",
+            actor=user,
+            obj=reply.proposal,
+            department=reply.department,
+            restricted=True,
+        )
     return record
 
 
@@ -371,47 +371,46 @@ def reply_submit_problems(reply):
     return problems
 
 
-@transaction.atomic
 def reply_save(*, reply, user, text, category, contact_person="", contact_phone="", cc=""):
     """Keep the draft as typed; a worker renders its letter's preview after commit."""
     if reply.status != Reply.Status.DRAFTING:
         raise ValidationError(_("This reply is not being drafted."))
-    reply.text, reply.category = text, category
-    reply.contact_person, reply.contact_phone, reply.cc = contact_person, contact_phone, cc
-    reply.save(update_fields=["text", "category", "contact_person", "contact_phone", "cc"])
-    letter_preview_request(subject=reply, data=reply_letter(reply))
+    with transaction.atomic(savepoint=False):  # refused above, before any write
+        reply.text, reply.category = text, category
+        reply.contact_person, reply.contact_phone, reply.cc = contact_person, contact_phone, cc
+        reply.save(update_fields=["text", "category", "contact_person", "contact_phone", "cc"])
+        letter_preview_request(subject=reply, data=reply_letter(reply))
     return reply
 
 
-@transaction.atomic
 def reply_submit(*, reply, user):
     """The draft goes to the department's head for sign-off (签发)."""
     problems = reply_submit_problems(reply)
     if problems:
         raise ValidationError(problems)
-    reply.status = Reply.Status.SIGN_OFF
-    reply.submitted_at, reply.submitted_by = timezone.now(), user
-    reply.save(update_fields=["status", "submitted_at", "submitted_by"])
-    heads = department_people(reply.department, Role.HEAD)
-    assign_perm("proposals.sign_off_reply", heads, reply)
-    event = audit_record(
-        action=AuditEvent.Action.SUBMIT,
-        summary=f"{reply.department}提交答复（{reply.category}类）送负责人签发",
-        actor=user,
-        obj=reply.proposal,
-        department=reply.department,
-    )
-    _tell(
-        heads,
-        proposal=reply.proposal,
-        subject="签发",
-        body="答复已拟好，请签发。",
-        key=f"reply:{reply.pk}:submitted:{event.pk}",
-    )
+    with transaction.atomic(savepoint=False):  # refused above, before any write
+        reply.status = Reply.Status.SIGN_OFF
+        reply.submitted_at, reply.submitted_by = timezone.now(), user
+        reply.save(update_fields=["status", "submitted_at", "submitted_by"])
+        heads = department_people(reply.department, Role.HEAD)
+        assign_perm("proposals.sign_off_reply", heads, reply)
+        event = audit_record(
+            action=AuditEvent.Action.SUBMIT,
+            summary=f"{reply.department}提交答复（{reply.category}类）送负责人签发",
+            actor=user,
+            obj=reply.proposal,
+            department=reply.department,
+        )
+        _tell(
+            heads,
+            proposal=reply.proposal,
+            subject="签发",
+            body="答复已拟好，请签发。",
+            key=f"reply:{reply.pk}:submitted:{event.pk}",
+        )
     return reply
 
 
-@transaction.atomic
 def reply_sign_off(*, reply, user, approve, comment=""):
     """签发, or return the draft with comments (back to drafting, the comments shown)."""
     if reply.status != Reply.Status.SIGN_OFF:
@@ -419,10 +418,12 @@ def reply_sign_off(*, reply, user, approve, comment=""):
     comment = comment.strip()
     if not approve and not comment:
         raise ValidationError({"comment": _("Say what to change when returning the draft.")})
-    now = timezone.now()
-    if approve:
+    with transaction.atomic(savepoint=False):  # refused above, before any write
+        if not approve:
+            _return(reply, user, comment, who=f"{reply.department}负责人")
+            return reply
         reply.status = Reply.Status.REVIEW
-        reply.signed_off_at, reply.signed_off_by = now, user
+        reply.signed_off_at, reply.signed_off_by = timezone.now(), user
         reply.return_comment = ""
         reply.save(update_fields=["status", "signed_off_at", "signed_off_by", "return_comment"])
         secretariat = secretariat_people()
@@ -441,8 +442,6 @@ def reply_sign_off(*, reply, user, approve, comment=""):
             body=f"{reply.department}的答复已签发，请核稿并发出。",
             key=f"reply:{reply.pk}:signed:{event.pk}",
         )
-    else:
-        _return(reply, user, comment, who=f"{reply.department}负责人")
     return reply
 
 
@@ -466,7 +465,6 @@ def _return(reply, user, comment, *, who):
     )
 
 
-@transaction.atomic
 def reply_review(*, reply, user, release, comment=""):
     """核稿: the secretariat releases the reply to the proposers, or returns it with comments."""
     if reply.status != Reply.Status.REVIEW:
@@ -474,47 +472,45 @@ def reply_review(*, reply, user, release, comment=""):
     comment = comment.strip()
     if not release and not comment:
         raise ValidationError({"comment": _("Say what to change when returning the draft.")})
-    now = timezone.now()
-    if not release:
-        _return(reply, user, comment, who="联席会议办公室")
-        return reply
-    reply.status = Reply.Status.RELEASED
-    reply.released_at, reply.released_by = now, user
-    reply.letter_date = timezone.localdate(now)
-    # numbered now from the department's pattern; a worker freezes the PDF after commit
-    document = letter_release(
-        subject=reply,
-        data=reply_letter(reply),
-        number_pattern=letter_template_for(reply.department, reply.proposal.kind).number_pattern,
-    )
-    reply.letter_number = document.number
-    reply.save(update_fields=["status", "released_at", "released_by", "letter_date", "letter_number"])
-    proposal = reply.proposal
-    audit_record(
-        action=AuditEvent.Action.APPROVE,
-        summary=f"发出{reply.department}{reply.get_kind_display()}（{reply.category}类）",
-        actor=user,
-        obj=proposal,
-        department=reply.department,
-    )
-    round_open = proposal.replies.filter(round=proposal.round).exclude(kind=Reply.Kind.FOLLOW_UP)
-    if not round_open.exclude(status=Reply.Status.RELEASED).exists() and proposal.status in (
-        Proposal.Status.HANDLING,
-        Proposal.Status.REHANDLING,
-    ):
-        proposal.status = Proposal.Status.REPLIED
-        proposal.save(update_fields=["status"])
-    # the lead's people first, then the co-handlers' (one statement for all their departments)
-    people = departments_people(
-        Department.objects.filter(Q(pk=reply.department_id) | Q(co_handled_proposals=proposal)).values("pk"),
-        Role.OFFICER,
-    )
-    others = sorted(people.keys() - {reply.department_id})
-    _tell(
-        [user for pk in (reply.department_id, *others) for user in people.get(pk, [])],
-        proposal=proposal,
-        subject="答复已发出",
-        body=f"{reply.department}的{reply.get_kind_display()}已审核发出。",
-        key=f"reply:{reply.pk}:released",
-    )
+    with transaction.atomic(savepoint=False):  # refused above, before any write
+        if not release:
+            _return(reply, user, comment, who="联席会议办公室")
+            return reply
+        now = timezone.now()
+        reply.status = Reply.Status.RELEASED
+        reply.released_at, reply.released_by = now, user
+        reply.letter_date = timezone.localdate(now)
+        # numbered now from the department's pattern; a worker freezes the PDF after commit
+        template = letter_template_for(reply.department, reply.proposal.kind)
+        document = letter_release(
+            subject=reply, data=reply_letter(reply, template=template), number_pattern=template.number_pattern
+        )
+        reply.letter_number = document.number
+        reply.save(update_fields=["status", "released_at", "released_by", "letter_date", "letter_number"])
+        proposal = reply.proposal
+        audit_record(
+            action=AuditEvent.Action.APPROVE,
+            summary=f"发出{reply.department}{reply.get_kind_display()}（{reply.category}类）",
+            actor=user,
+            obj=proposal,
+            department=reply.department,
+        )
+        round_open = proposal.replies.filter(round=proposal.round).exclude(kind=Reply.Kind.FOLLOW_UP)
+        if not round_open.exclude(status=Reply.Status.RELEASED).exists() and proposal.status in (
+            Proposal.Status.HANDLING,
+            Proposal.Status.REHANDLING,
+        ):
+            proposal.status = Proposal.Status.REPLIED
+            proposal.save(update_fields=["status"])
+        # the lead's people first, then the co-handlers' (one statement for all their departments)
+        departments = Department.objects.filter(Q(pk=reply.department_id) | Q(co_handled_proposals=proposal))
+        people = departments_people(departments.values("pk"), Role.OFFICER)
+        others = sorted(people.keys() - {reply.department_id})
+        _tell(
+            [user for pk in (reply.department_id, *others) for user in people.get(pk, [])],
+            proposal=proposal,
+            subject="答复已发出",
+            body=f"{reply.department}的{reply.get_kind_display()}已审核发出。",
+            key=f"reply:{reply.pk}:released",
+        )
     return reply

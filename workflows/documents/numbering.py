@@ -12,7 +12,7 @@ from workflows.documents.validators import number_pattern_validate
 
 def numbers_take(*, key, year, count=1):
     """Reserve the next ``count`` numbers of series ``key`` in ``year``; returns them as a range."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # never refuses: no savepoint to roll back to
         DocumentSequence.objects.bulk_create(
             [DocumentSequence(key=key, year=year, last=0)], ignore_conflicts=True
         )

@@ -36,7 +36,7 @@ def _queue(document):
     letter_render.delay_on_commit(document.pk, document.revision)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # never refuses: no savepoint to roll back to
 def letter_preview_request(*, subject, data):
     """Queue the draft preview of ``subject``'s letter (marked 草稿, unnumbered) for rendering.
 
@@ -58,13 +58,14 @@ def letter_preview_request(*, subject, data):
     return document
 
 
-@transaction.atomic
 def letter_release(*, subject, data, number_pattern, year=None):
     """Release ``subject``'s letter: give it the next document number and queue the final PDF.
 
-    The number is issued once per subject (in this transaction: a rollback returns it). If the
-    rendering failed, releasing again renders the corrected data under the same number; once the
-    PDF is stored the letter is frozen and releasing again is refused.
+    Call it inside the transaction that stores the release (the letter's row is locked first;
+    outside a transaction that lock is refused). The number is issued once per subject, in that
+    transaction: a rollback returns it. If the rendering failed, releasing again renders the
+    corrected data under the same number; once the PDF is stored the letter is frozen and
+    releasing again is refused, before anything is written (no savepoint needed to undo it).
     """
     filters = _subject_filter(subject)
     document = LetterDocument.objects.select_for_update().filter(**filters, is_draft=False).first()

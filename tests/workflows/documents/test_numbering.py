@@ -4,6 +4,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from tests.factories import DepartmentFactory
 from tests.workflows.documents.letter_277 import letter_277
@@ -92,9 +93,10 @@ def test_concurrent_releases_of_letters_get_unique_gapless_numbers(settings, tmp
         try:
             barrier.wait()
             for subject in batch:
-                services.letter_release(
-                    subject=subject, data=letter_277(), number_pattern="通科复〔{year}〕{n}号"
-                )
+                with transaction.atomic():  # the release's own transaction, as 核稿's
+                    services.letter_release(
+                        subject=subject, data=letter_277(), number_pattern="通科复〔{year}〕{n}号"
+                    )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -108,3 +110,15 @@ def test_concurrent_releases_of_letters_get_unique_gapless_numbers(settings, tmp
     assert not errors
     numbers = sorted(LetterDocument.objects.values_list("number", flat=True), key=lambda n: int(n[9:-1]))
     assert numbers == [f"通科复〔2017〕{n}号" for n in range(1, 41)]
+
+
+@pytest.mark.skipif(not connection.features.has_select_for_update, reason="SQLite takes no row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_release_outside_a_transaction_is_refused_and_issues_no_number(settings, tmp_path):
+    """The number must live and die with the transaction that stores the release."""
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(TransactionManagementError):
+        services.letter_release(
+            subject=DepartmentFactory(), data=letter_277(), number_pattern="通科复〔{year}〕{n}号"
+        )
+    assert not DocumentSequence.objects.exists() and not LetterDocument.objects.exists()

@@ -1,0 +1,121 @@
+"""Every step of the reply process through the services: a budget of statements each (as sent,
+savepoints included), and services that refuse before they write, leaving the caller's
+transaction usable."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from viewflow.workflow.status import STATUS
+
+from accounts.models import AuditEvent
+from tasks.proposals import services, steps
+from tasks.proposals.flows import ProposalFlow
+from tasks.proposals.models import CoHandlingOpinion, Reply
+from tests.tasks.proposals.helpers import open_tasks
+
+# 签收 is pinned in test_sign_for.py. A savepoint costs two statements: the services check their
+# refusals before they write, and write without one. (Before: 14, 31, 16 and 29.)
+BUDGET = {"opinion": 12, "draft": 24, "sign_off": 14, "review": 22}
+
+
+class Statements:
+    def __init__(self):
+        self.sent = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.sent.append(sql)
+        return execute(sql, params, many, context)
+
+
+def counted(call, **kwargs):
+    statements = Statements()
+    with connection.execute_wrapper(statements):
+        call(**kwargs)
+    return statements.sent
+
+
+@pytest.mark.django_db(transaction=True)  # each step its own transaction, as in a request
+def test_each_step_keeps_to_its_budget_of_statements(
+    proposal_277, kjj_officer, kjj_head, kx_officer, secretariat
+):
+    steps.sign_for_complete(task=open_tasks(proposal_277, ProposalFlow.sign_for).get(), user=kjj_officer)
+    sent = {}
+    sent["opinion"] = counted(
+        steps.opinion_complete,
+        task=open_tasks(proposal_277, ProposalFlow.opinion).get(),
+        user=kx_officer,
+        text="同意主办单位的办理意见。",
+    )
+    reply = proposal_277.replies.get()
+    services.contact_record(
+        reply=reply,
+        contacted_on=datetime.date.today(),
+        way="phone",
+        person="石剑波",
+        view="认可",
+        user=kjj_officer,
+    )
+    sent["draft"] = counted(
+        steps.draft_complete,
+        task=open_tasks(proposal_277, ProposalFlow.draft).get(),
+        user=kjj_officer,
+        text="尊敬的石剑波代表：……",
+        category="B",
+    )
+    sent["sign_off"] = counted(
+        steps.sign_off_complete, task=open_tasks(proposal_277, ProposalFlow.sign_off).get(), user=kjj_head
+    )
+    sent["review"] = counted(
+        steps.review_complete, task=open_tasks(proposal_277, ProposalFlow.review).get(), user=secretariat
+    )
+    reply.refresh_from_db()
+    assert reply.status == Reply.Status.RELEASED and reply.letter_number
+    for step, statements in sent.items():
+        assert len(statements) <= BUDGET[step], f"{step}: {len(statements)}\n" + "\n".join(statements)
+        # the draft's first preview row is created by get_or_create, which keeps its savepoint to
+        # survive a concurrent create; once per reply
+        savepoints = [sql for sql in statements if "SAVEPOINT" in sql]
+        assert len(savepoints) == (2 if step == "draft" else 0), step
+
+
+def test_a_refusal_writes_nothing_and_leaves_the_callers_transaction_usable(
+    proposal_277, kjj_officer, kjj_head, kx_officer, secretariat
+):
+    """Refused before they write, the services take no savepoint; an error inside one without a
+    savepoint would break the whole transaction (Django refuses every statement after it)."""
+    steps.sign_for_complete(task=open_tasks(proposal_277, ProposalFlow.sign_for).get(), user=kjj_officer)
+    reply = proposal_277.replies.get()
+    opinion = CoHandlingOpinion.objects.get(reply=reply)
+    events = AuditEvent.objects.count()
+    refusals = [
+        (services.opinion_give, {"opinion": opinion, "text": "  ", "user": kx_officer}, "意见"),
+        (services.opinion_waive, {"opinion": opinion, "reason": "", "user": secretariat}, "理由"),
+        (
+            services.contact_record,
+            {
+                "reply": reply,
+                "contacted_on": datetime.date.today() + datetime.timedelta(days=1),
+                "way": "phone",
+                "person": "石剑波",
+                "view": "认可",
+                "user": kjj_officer,
+            },
+            "晚于今天",
+        ),
+        (services.reply_submit, {"reply": reply, "user": kjj_officer}, "协办"),
+        (services.reply_sign_off, {"reply": reply, "user": kjj_head, "approve": True}, "签发"),
+        (services.reply_review, {"reply": reply, "user": secretariat, "release": True}, "审核"),
+    ]
+    with transaction.atomic():  # the caller's transaction, as a page's
+        for service, arguments, said in refusals:
+            with pytest.raises(ValidationError, match=said):
+                service(**arguments)
+            assert not connection.needs_rollback, service.__name__
+            assert AuditEvent.objects.count() == events, service.__name__  # still usable, nothing written
+        reply.refresh_from_db()
+        opinion.refresh_from_db()
+        assert (reply.status, opinion.status) == (Reply.Status.DRAFTING, CoHandlingOpinion.Status.PENDING)
+        sign_off = proposal_277.tasks().filter(flow_task=ProposalFlow.sign_off, status=STATUS.NEW)
+        assert not sign_off.exists()
