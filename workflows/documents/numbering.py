@@ -4,23 +4,29 @@ Numbers are taken inside the caller's transaction under a row lock on the series
 issuers queue for it and a rolled-back issue returns its numbers: no gaps, no duplicates.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from workflows.documents.models import DocumentSequence
 from workflows.documents.validators import number_pattern_validate
 
 
 def numbers_take(*, key, year, count=1):
-    """Reserve the next ``count`` numbers of series ``key`` in ``year``; returns them as a range."""
-    with transaction.atomic(savepoint=False):  # never refuses: no savepoint to roll back to
-        DocumentSequence.objects.bulk_create(
-            [DocumentSequence(key=key, year=year, last=0)], ignore_conflicts=True
+    """Reserve the next ``count`` numbers of series ``key`` in ``year``; returns them as a range.
+
+    One statement creates the series or moves it on, and returns where it now ends: the upsert
+    locks the series' row until the caller's transaction ends (PostgreSQL and SQLite both run it)."""
+    table, key_, year_, last_ = map(
+        connection.ops.quote_name, (DocumentSequence._meta.db_table, "key", "year", "last")
+    )
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_}, {year_}, {last_}) VALUES (%s, %s, %s) "
+            f"ON CONFLICT ({key_}, {year_}) DO UPDATE SET {last_} = {table}.{last_} + excluded.{last_} "
+            f"RETURNING {last_}",
+            [key, year, count],
         )
-        sequence = DocumentSequence.objects.select_for_update().get(key=key, year=year)
-        first = sequence.last + 1
-        sequence.last += count
-        sequence.save(update_fields=["last"])
-    return range(first, first + count)
+        [last] = cursor.fetchone()
+    return range(last - count + 1, last + 1)
 
 
 def document_number_issue(*, pattern, year):

@@ -100,20 +100,19 @@ def message_rows(*, user, topic, subject, body, url, key, sms=None):
     return rows
 
 
-def _rows_insert(rows, ignore_conflicts):
-    if connection.vendor == "postgresql" and not ignore_conflicts:
-        # COPY: a dispatcher pass may store tens of thousands of rows
-        columns = ", ".join(Notification._meta.get_field(name.removesuffix("_id")).column for name in COLUMNS)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {Notification._meta.db_table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row([row[name] for name in COLUMNS])
-    else:
-        Notification.objects.bulk_create(
-            [Notification(**row) for row in rows], ignore_conflicts=ignore_conflicts, batch_size=2000
-        )
+# up to this many rows, one INSERT … RETURNING stores them and gives their ids (a step's few
+# messages); more (a dispatcher pass may store tens of thousands) go by COPY, then their ids
+COPY_FROM = 500
+
+
+def _rows_insert(rows):
+    columns = ", ".join(Notification._meta.get_field(name.removesuffix("_id")).column for name in COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {Notification._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([row[name] for name in COLUMNS])
 
 
 def notifications_store(rows, *, ignore_conflicts=False):
@@ -123,12 +122,24 @@ def notifications_store(rows, *, ignore_conflicts=False):
     """
     if not rows:
         return []
-    _rows_insert(rows, ignore_conflicts)
-    keys = [row["idempotency_key"] for row in rows if row["status"] == Notification.Status.PENDING]
+    pending = Notification.Status.PENDING
+    if not ignore_conflicts and (len(rows) < COPY_FROM or connection.vendor != "postgresql"):
+        stored = Notification.objects.bulk_create([Notification(**row) for row in rows], batch_size=2000)
+        if all(notification.pk for notification in stored):  # ids returned with the rows
+            ids = [notification.pk for notification in stored if notification.status == pending]
+            notifications_queue(ids)
+            return ids
+    elif not ignore_conflicts:
+        _rows_insert(rows)
+    else:
+        Notification.objects.bulk_create(
+            [Notification(**row) for row in rows], ignore_conflicts=True, batch_size=2000
+        )
+    keys = [row["idempotency_key"] for row in rows if row["status"] == pending]
     ids = []
     for start in range(0, len(keys), 5000):
         ids += Notification.objects.filter(
-            idempotency_key__in=keys[start : start + 5000], status=Notification.Status.PENDING
+            idempotency_key__in=keys[start : start + 5000], status=pending
         ).values_list("pk", flat=True)
     notifications_queue(ids)
     return ids

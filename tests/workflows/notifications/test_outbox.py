@@ -13,6 +13,8 @@ import pytest
 import time_machine
 from celery.schedules import crontab
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import free_port, make_user
@@ -269,3 +271,30 @@ def test_a_subject_never_carries_a_line_break_into_an_email_header(kjj_officer, 
     message = email.message_from_bytes(envelope.content)
     assert message["Bcc"] is None
     assert "\n" not in str(email.header.make_header(email.header.decode_header(message["Subject"])))
+
+
+@pytest.mark.parametrize("people", [1, 200])  # 3 rows each: a step's messages, and a COPY's worth
+def test_stored_rows_return_the_ids_of_the_pending_ones_to_queue(
+    django_capture_on_commit_callbacks, kjj, people
+):
+    users = [make_user(f"p{n}", f"人{n}", kjj, "officer") for n in range(people)]
+    for user in users:
+        user.mobile = f"1380000{user.pk:04}"
+    rows = [
+        row
+        for user in users
+        for row in outbox.message_rows(
+            user=user, topic="urging", subject="催办", body="请办理。", sms="短信", url="/", key="batch"
+        )
+    ]
+    assert (len(rows) >= outbox.COPY_FROM) == (people == 200)
+    with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as statements:
+        ids = outbox.notifications_store(rows)
+    if people == 1:  # one INSERT … RETURNING: no COPY, and no second statement to find the ids
+        assert [query["sql"].split()[0] for query in statements] == ["INSERT"]
+    pending = Notification.objects.filter(
+        idempotency_key__startswith="batch:", status=Notification.Status.PENDING
+    )
+    assert sorted(ids) == sorted(pending.values_list("pk", flat=True)) and len(ids) == 2 * people
+    assert Notification.objects.filter(idempotency_key__startswith="batch:").count() == 3 * people
+    assert len(callbacks) == -(-len(ids) // outbox.QUEUE_CHUNK)  # a sending task per chunk, after commit
