@@ -687,7 +687,9 @@ class QueriesCaptured:
         try:
             return execute(sql, params, many, context)
         finally:
-            self.captured_queries.append({"sql": sql, "time": f"{time.perf_counter() - started:.6f}"})
+            self.captured_queries.append(
+                {"sql": sql, "params": params, "time": f"{time.perf_counter() - started:.6f}"}
+            )
 
     def __enter__(self):
         self._wrapper = connection.execute_wrapper(self._record)
@@ -705,7 +707,7 @@ class Page:
         self.queries = []
         self.sql_ms = []
         self.top = None  # (pattern, repeats, ms) of the query that took the most time in a request
-        self.slowest = None  # (ms, sql) of the slowest single query seen
+        self.slowest = None  # (ms, sql, params) of the slowest single query seen
         self.error = None
 
 
@@ -733,7 +735,7 @@ def page_measure(client, name, url, *, requests, budget, viewflow):
             if top and (page.top is None or top[1][1] > page.top[2]):
                 page.top = (top[0], *top[1])
             if slow and (page.slowest is None or float(slow["time"]) * 1000 > page.slowest[0]):
-                page.slowest = (float(slow["time"]) * 1000, CURSOR.sub("", slow["sql"]))
+                page.slowest = (float(slow["time"]) * 1000, CURSOR.sub("", slow["sql"]), slow["params"])
             if _n:
                 page.times.append(elapsed)
             if time.perf_counter() - started > budget:
@@ -859,9 +861,9 @@ def open_kjj_tasks(kjj, count, *, session):
     )
 
 
-def explain(query):
+def explain(query, params=None):
     try:
-        rows = sql_rows(f"EXPLAIN (ANALYZE, BUFFERS) {query}")
+        rows = sql_rows(f"EXPLAIN (ANALYZE, BUFFERS) {query}", params)
     except Exception as exc:  # a statement the cursor cannot replay as text
         return [f"(EXPLAIN failed: {exc})"]
     return [row[0] for row in rows]
@@ -893,10 +895,10 @@ def slow_spots(pages, completions):
             slowest = max(group, key=lambda page: percentile(page.times, 0.95))
             chosen.setdefault(slowest.name, slowest)
     for page in chosen.values():
-        ms, statement = page.slowest
+        ms, statement, params = page.slowest
         say(f"\n{page.name}: its slowest query ({ms:.0f} ms):\n  {statement[:600]}")
         say("EXPLAIN (ANALYZE, BUFFERS):")
-        for line in explain(statement):
+        for line in explain(statement, params):
             say(f"  {line[:300]}")
 
 
