@@ -23,6 +23,7 @@ class DutiesConfig(AppConfig):
                     scope=duty_processes_for_user,
                     subjects=lambda: Duty.objects.select_related("table"),
                     row_template="duties/inbox_row.html",
+                    subject_url_name="duties:duty_detail",
                     icon="fact_check",
                     one_click={"sign_for": (_("Sign for"), "duties:sign_for")}
                     if flow_class is DutyFlow

@@ -19,6 +19,7 @@ class ProposalsConfig(AppConfig):
                 scope=proposal_processes_for_user,
                 subjects=lambda: Proposal.objects.all(),
                 row_template="proposals/inbox_row.html",
+                subject_url_name="proposals:proposal_detail",
                 icon="assignment",
                 one_click={"sign_for": (_("Sign for"), "proposals:sign_for")},
                 list_url_name="proposals:index",

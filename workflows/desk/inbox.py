@@ -135,7 +135,7 @@ def tasks_taken_in_department(user):
 
 
 # stand-ins for the ids in a URL reversed once per flow node, then filled in for each row
-_PROCESS, _TASK = 987654321, 123456789
+_PROCESS, _TASK, _SUBJECT = 987654321, 123456789, 192837465
 
 
 def tasks_with_rows(tasks):
@@ -159,7 +159,7 @@ def tasks_with_rows(tasks):
 def inbox_rows(tasks, *, urls=True):
     """The rows of ``tasks`` (from ``tasks_with_rows``, or a page of them) with their subject,
     deadline (``row_deadline``, ``row_light``) and row template, and with ``urls`` the links that
-    open and take each task: no query, one ``reverse()`` per flow node."""
+    open and take each task and open its subject: no query, one ``reverse()`` per flow node."""
     rows = list(tasks)
     patterns = {}
     take = reverse("desk:task_take", args=[_TASK]) if urls else ""
@@ -178,10 +178,12 @@ def inbox_rows(tasks, *, urls=True):
                 patterns[task.flow_task] = (
                     task.flow_task.reverse("index", args=[_PROCESS, _TASK]),
                     (one_click[0], reverse(one_click[1], args=[_TASK])) if one_click else None,
+                    reverse(entry.subject_url_name, args=[_SUBJECT]),
                 )
             ids = {str(_PROCESS): str(task.process_id), str(_TASK): str(task.pk)}
-            open_pattern, one_click = patterns[task.flow_task]
+            open_pattern, one_click, subject_pattern = patterns[task.flow_task]
             task.open_url = _fill(open_pattern, ids)
+            task.subject_url = _fill(subject_pattern, {str(_SUBJECT): str(task.subject.pk)})
             task.take_url = _fill(take, ids)
             if one_click:
                 task.one_click_label, task.one_click_url = one_click[0], _fill(one_click[1], ids)

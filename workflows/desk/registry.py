@@ -17,14 +17,17 @@ class ProcessEntry:
     ``scope(user, queryset)`` limits a queryset of processes to those whose subject the user may
     see. ``subjects()`` is the queryset inbox rows load their subjects (process artifacts) from,
     with whatever the row shows. ``row_template`` renders the subject cells of an inbox row
-    (``subject`` in its context). ``one_click`` maps a step's name to (label, URL name taking the
-    task's pk) of a view that completes that step in one POST, offered on the desk.
+    (``subject`` and its page's ``url`` in its context). ``subject_url_name`` is the URL name of a
+    subject's page, taking its pk: the rows fill in one reversed pattern rather than reverse a URL
+    each. ``one_click`` maps a step's name to (label, URL name taking the task's pk) of a view
+    that completes that step in one POST, offered on the desk.
     """
 
     flow_class: type
     scope: Callable[..., QuerySet]
     subjects: Callable[[], QuerySet]
     row_template: str
+    subject_url_name: str
     icon: str = "assignment"
     one_click: dict = field(default_factory=dict)
     list_url_name: str = "desk:index"  # the list of this process's subjects

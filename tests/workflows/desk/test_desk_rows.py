@@ -6,7 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import time_machine
-from django.urls import reverse
+from django.urls import URLResolver, reverse
 
 from tasks.proposals.flows import ProposalFlow
 from tests.factories import register_and_assign
@@ -67,3 +67,28 @@ def test_the_pages_of_the_queue_hold_every_task_once_in_either_order(client, kjj
             section = html.split('id="department-queue"', 1)[1]
             shown += re.findall(r"关于分页第\d项的建议", section)
         assert sorted(shown) == sorted(titles), sort
+
+
+def test_the_rows_links_cost_no_reverse_per_row(client, kjj, kjj_officer, monkeypatch):
+    """The links of a row (its subject, its step, taking it, signing for it) are filled into
+    patterns reversed once per page: the page reverses as many URLs with 2 rows as with 6."""
+    calls = []
+    original = URLResolver._reverse_with_prefix
+
+    def counted(self, *args, **kwargs):
+        calls.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(URLResolver, "_reverse_with_prefix", counted)
+    client.force_login(kjj_officer)
+    reversed_urls = {}
+    registered = 0
+    for rows in (2, 6):
+        while registered < rows:
+            register_and_assign(lead=kjj, title=f"关于链接第{registered}项的建议", number=str(registered))
+            registered += 1
+        calls.clear()
+        page = client.get(reverse("desk:index")).content.decode()
+        assert page.count("关于链接第") == rows
+        reversed_urls[rows] = len(calls)
+    assert reversed_urls[2] == reversed_urls[6], reversed_urls

@@ -56,6 +56,7 @@ ENTRY = registry.ProcessEntry(
     scope=duty_processes_for_user,
     subjects=lambda: Duty.objects.select_related("table"),
     row_template="duties/inbox_row.html",
+    subject_url_name="duties:duty_detail",
 )
 
 
