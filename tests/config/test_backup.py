@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 
 from tests.workflows.documents.letter_277 import letter_277
 from workflows.documents import rendering, services
@@ -80,10 +80,11 @@ def issued_letters(settings, tmp_path, kjj, kx):
     """Two issued letters (one with its signed scan) and a draft preview, rendered into VAR_DIR."""
     var_dir = tmp_path / "var"
     settings.MEDIA_ROOT = var_dir / "media"
-    documents = [
-        services.letter_release(subject=department, data=letter_277(), number_pattern=PATTERN)
-        for department in (kjj, kx)
-    ]
+    with transaction.atomic():  # a release is numbered in the transaction that stores it
+        documents = [
+            services.letter_release(subject=department, data=letter_277(), number_pattern=PATTERN)
+            for department in (kjj, kx)
+        ]
     draft = services.letter_preview_request(subject=kjj, data=letter_277(document_number=""))
     for document in [*documents, draft]:
         assert rendering.letter_document_render(document_id=document.pk, revision=document.revision)
