@@ -66,7 +66,11 @@ def test_counting_with_the_first_page_gives_djangos_pages_in_one_query(rows, orp
 def test_a_distinct_list_is_counted_apart():
     for number in range(3):
         make_department(f"d{number}", f"单位{number}", f"单位{number}")
-    twice = Department.objects.filter(code__in=["d0", "d1"]).union(Department.objects.filter(code="d0"))
+    twice = (
+        Department.objects.filter(code__in=["d0", "d1"])
+        .order_by()
+        .union(Department.objects.filter(code="d0").order_by())
+    )
     distinct = Department.objects.values("kind").distinct().order_by("kind")
     paginator = ListPaginator(distinct, 10, count_with_first_page=True)
     assert paginator.get_page(1).paginator.count == 1 == len(list(paginator.get_page(1)))

@@ -27,7 +27,8 @@ class Statements:
         self.sent = []
 
     def __call__(self, execute, sql, params, many, context):
-        self.sent.append(sql)
+        if not sql.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE; PostgreSQL's is implicit
+            self.sent.append(sql)
         return execute(sql, params, many, context)
 
 
