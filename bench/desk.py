@@ -18,7 +18,8 @@ its group. The
 same pages are measured again, then sign-for completions per second through the services and
 over HTTP (the one-click 签收, one POST with Django's test client) on the cloned open items of 科技局.
 
-For each page, as 科技局's officer (kjj_officer) and the leader (oversees all): p50/p95 over
+For each page (the desk in both its orders, oldest first and soonest deadline first), as
+科技局's officer (kjj_officer) and the leader (oversees all): p50/p95 over
 REQUESTS requests (fewer when a page's time budget runs out: the count is printed) and the
 query count of a request. viewflow's own queue/inbox/archive and flow lists get a few requests
 and a statement timeout. Prints ``figure <name> = <value> <unit> (target ...)`` lines on stdout
@@ -628,6 +629,7 @@ def pages():
     """(name, user, url, viewflow?) of every page measured."""
     listed = [
         ("desk", reverse("desk:index"), False),
+        ("desk_by_deadline", reverse("desk:index") + "?sort=due", False),
         ("proposals", reverse("proposals:index"), False),
         ("duties", reverse("duties:index"), False),
         ("notifications", reverse("desk:notification_list"), False),
