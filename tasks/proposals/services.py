@@ -17,6 +17,7 @@ from accounts.services import object_perms_grant
 from tasks.proposals.letters import letter_template_for, reply_letter
 from tasks.proposals.models import CoHandlingOpinion, ContactRecord, Proposal, Proposer, Reply
 from workflows.documents.services import letter_preview_request, letter_release
+from workflows.documents.validators import number_pattern_validate
 from workflows.notifications.models import Notification
 from workflows.notifications.outbox import message_rows, notifications_store
 
@@ -353,7 +354,12 @@ def reply_template_text(reply):
 def reply_submit_problems(reply):
     """Why the reply cannot go to the head yet (an empty list when it can)."""
     problems = []
-    pending = [str(o.department) for o in reply.opinions.all() if o.status == o.Status.PENDING]
+    # read afresh, not from the reply's cached opinions (``opinions_read``): an opinion given or
+    # waived since they were read must count
+    pending = [
+        str(o.department)
+        for o in reply.opinions.filter(status=CoHandlingOpinion.Status.PENDING).select_related("department")
+    ]
     if pending:
         problems.append(
             _(
@@ -472,6 +478,10 @@ def reply_review(*, reply, user, release, comment=""):
     comment = comment.strip()
     if not release and not comment:
         raise ValidationError({"comment": _("Say what to change when returning the draft.")})
+    template = letter_template_for(reply.department, reply.proposal.kind) if release else None
+    if template is not None:
+        # a pattern stored before it was checked, or a default one from a code with digits
+        number_pattern_validate(template.number_pattern)
     with transaction.atomic(savepoint=False):  # refused above, before any write
         if not release:
             _return(reply, user, comment, who="联席会议办公室")
@@ -480,8 +490,9 @@ def reply_review(*, reply, user, release, comment=""):
         reply.status = Reply.Status.RELEASED
         reply.released_at, reply.released_by = now, user
         reply.letter_date = timezone.localdate(now)
-        # numbered now from the department's pattern; a worker freezes the PDF after commit
-        template = letter_template_for(reply.department, reply.proposal.kind)
+        # numbered now from the department's pattern; a worker freezes the PDF after commit.
+        # (Its refusal of a letter issued already cannot happen here: the issue and the status
+        # RELEASED are stored together, and a released reply is not in review.)
         document = letter_release(
             subject=reply, data=reply_letter(reply, template=template), number_pattern=template.number_pattern
         )

@@ -183,7 +183,9 @@ def inbox_rows(tasks, *, urls=True):
             ids = {str(_PROCESS): str(task.process_id), str(_TASK): str(task.pk)}
             open_pattern, one_click, subject_pattern = patterns[task.flow_task]
             task.open_url = _fill(open_pattern, ids)
-            task.subject_url = _fill(subject_pattern, {str(_SUBJECT): str(task.subject.pk)})
+            # a subject deleted under an open task leaves its row without a link, not the page
+            subject = task.subject
+            task.subject_url = _fill(subject_pattern, {str(_SUBJECT): str(subject.pk)}) if subject else ""
             task.take_url = _fill(take, ids)
             if one_click:
                 task.one_click_label, task.one_click_url = one_click[0], _fill(one_click[1], ids)

@@ -67,6 +67,8 @@ def letter_release(*, subject, data, number_pattern, year=None):
     corrected data under the same number; once the PDF is stored the letter is frozen and
     releasing again is refused, before anything is written (no savepoint needed to undo it).
     """
+    if not transaction.get_connection().in_atomic_block:  # SQLite takes no row lock to refuse it
+        raise transaction.TransactionManagementError("letter_release runs inside its caller's transaction.")
     filters = _subject_filter(subject)
     document = LetterDocument.objects.select_for_update().filter(**filters, is_draft=False).first()
     if document is not None and document.status != LetterDocument.Status.FAILED:

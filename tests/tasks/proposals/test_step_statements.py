@@ -13,13 +13,15 @@ from accounts.models import AuditEvent
 from tasks.proposals import services, steps
 from tasks.proposals.flows import ProposalFlow
 from tasks.proposals.models import CoHandlingOpinion, Reply
-from tests.tasks.proposals.helpers import open_tasks
+from tests.tasks.proposals.helpers import open_tasks, take_and_post
+from workflows.documents.models import DocumentSequence, LetterTemplate
 
 # 签收 is pinned in test_sign_for.py. A savepoint costs two statements: the services check their
-# refusals before they write, and write without one; the release's document number is one upsert.
+# refusals before they write, and write without one; the release's document number is one upsert;
+# the submit reads the opinions still awaited afresh.
 # (Before: 14, 31, 16 and 29. The outbox's messages are one INSERT … RETURNING, counted here,
 # where they were a COPY, which is not, and a SELECT of their ids, which is.)
-BUDGET = {"opinion": 12, "draft": 24, "sign_off": 14, "review": 20}
+BUDGET = {"opinion": 12, "draft": 25, "sign_off": 14, "review": 20}
 
 
 class Statements:
@@ -122,3 +124,44 @@ def test_a_refusal_writes_nothing_and_leaves_the_callers_transaction_usable(
         assert (reply.status, opinion.status) == (Reply.Status.DRAFTING, CoHandlingOpinion.Status.PENDING)
         sign_off = proposal_277.tasks().filter(flow_task=ProposalFlow.sign_off, status=STATUS.NEW)
         assert not sign_off.exists()
+
+
+def test_a_release_refused_for_its_number_pattern_leaves_the_review_page_usable(
+    client, proposal_277, kjj, kjj_officer, kjj_head, kx_officer, secretariat
+):
+    """A template stored with a pattern the number check refuses (saved before the check existed):
+    核稿 says why on its page, as before, rather than failing the request."""
+    steps.sign_for_complete(task=open_tasks(proposal_277, ProposalFlow.sign_for).get(), user=kjj_officer)
+    steps.opinion_complete(
+        task=open_tasks(proposal_277, ProposalFlow.opinion).get(), user=kx_officer, text="同意。"
+    )
+    reply = proposal_277.replies.get()
+    services.contact_record(
+        reply=reply,
+        contacted_on=datetime.date.today(),
+        way="phone",
+        person="石剑波",
+        view="认可",
+        user=kjj_officer,
+    )
+    steps.draft_complete(
+        task=open_tasks(proposal_277, ProposalFlow.draft).get(),
+        user=kjj_officer,
+        text="尊敬的石剑波代表：……",
+        category="B",
+    )
+    steps.sign_off_complete(task=open_tasks(proposal_277, ProposalFlow.sign_off).get(), user=kjj_head)
+    LetterTemplate.objects.bulk_create(
+        [
+            LetterTemplate(
+                department=kjj, kind=proposal_277.kind, number_pattern="KJJ-{n}", opening="", closing=""
+            )
+        ]
+    )
+    task = open_tasks(proposal_277, ProposalFlow.review).get()
+    answer = take_and_post(client, secretariat, task, {"decision": "approve", "comment": ""})
+    assert answer.status_code == 200
+    assert "〔{year}〕" in answer.content.decode()  # the pattern's rule, on the page
+    reply.refresh_from_db()
+    assert reply.status == Reply.Status.REVIEW and not reply.letter_number
+    assert not DocumentSequence.objects.exists()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.urls import URLResolver, reverse
 
+from tasks.proposals import services
 from tasks.proposals.flows import ProposalFlow
 from tests.factories import register_and_assign
 from workflows.desk.views import HomeView
@@ -80,15 +81,24 @@ def test_the_rows_links_cost_no_reverse_per_row(client, kjj, kjj_officer, monkey
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(URLResolver, "_reverse_with_prefix", counted)
+    # a proposal without a process first, so that no proposal shares its pk with its process
+    services.proposal_register(
+        kind="suggestion", session="2017年", number="999", title="未交办", content="-", proposers=[]
+    )
     client.force_login(kjj_officer)
-    reversed_urls = {}
-    registered = 0
+    reversed_urls, proposals = {}, []
     for rows in (2, 6):
-        while registered < rows:
-            register_and_assign(lead=kjj, title=f"关于链接第{registered}项的建议", number=str(registered))
-            registered += 1
+        while len(proposals) < rows:
+            number = len(proposals)
+            proposals.append(
+                register_and_assign(lead=kjj, title=f"关于链接第{number}项的建议", number=str(number))
+            )
         calls.clear()
         page = client.get(reverse("desk:index")).content.decode()
-        assert page.count("关于链接第") == rows
         reversed_urls[rows] = len(calls)
+        assert page.count("关于链接第") == rows
+        for proposal in proposals:  # each row links to its own proposal
+            assert proposal.pk != proposal.processes().get().pk
+            link = re.search(rf'<a href="([^"]+)">[^<]*：关于链接第{proposal.number}项的建议</a>', page)
+            assert link and link.group(1) == proposal.get_absolute_url(), proposal.number
     assert reversed_urls[2] == reversed_urls[6], reversed_urls

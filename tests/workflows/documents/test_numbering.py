@@ -112,7 +112,6 @@ def test_concurrent_releases_of_letters_get_unique_gapless_numbers(settings, tmp
     assert numbers == [f"通科复〔2017〕{n}号" for n in range(1, 41)]
 
 
-@pytest.mark.skipif(not connection.features.has_select_for_update, reason="SQLite takes no row locks")
 @pytest.mark.django_db(transaction=True)
 def test_a_release_outside_a_transaction_is_refused_and_issues_no_number(settings, tmp_path):
     """The number must live and die with the transaction that stores the release."""
